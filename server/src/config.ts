@@ -1,0 +1,96 @@
+// Configuration: read once from environment and command-line flags, validated with one schema,
+// then passed down explicitly. An invalid value stops start-up with a message naming it.
+import path from 'node:path'
+import { z } from 'zod'
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const configSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  dataDir: z.string().min(1).default('./data'),
+  databaseUrl: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres://, postgresql:// or sqlite:')
+    .optional(),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  secret: z
+    .string()
+    .refine((s) => Buffer.byteLength(s, 'utf8') >= 32, 'must be at least 32 bytes long')
+    .optional(),
+  /** Comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed; empty = none. */
+  trustProxy: z.string().default(''),
+  /** Origins allowed for CORS and WebSocket connections besides the server's own. */
+  allowedOrigins: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url())),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  accessTokenTtlSeconds: z.coerce.number().int().min(30).max(900).default(900),
+  refreshTokenTtlDays: z.coerce.number().int().min(1).max(365).default(30),
+  bodyLimitBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  /** Requests per minute per user (or per address when anonymous) across the API. */
+  rateLimitPerMinute: z.coerce.number().int().min(1).default(600),
+  loginAttemptsPerMinute: z.coerce.number().int().min(1).default(10),
+  serveWeb: bool.default(true),
+})
+
+export type Config = z.output<typeof configSchema> & { dataDir: string }
+export type ConfigInput = Partial<Record<keyof z.input<typeof configSchema>, string | undefined>>
+
+const envNames: Record<keyof ConfigInput, string> = {
+  host: 'WEBPLUS_HOST',
+  port: 'WEBPLUS_PORT',
+  dataDir: 'WEBPLUS_DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  redisUrl: 'REDIS_URL',
+  secret: 'WEBPLUS_SECRET',
+  trustProxy: 'WEBPLUS_TRUST_PROXY',
+  allowedOrigins: 'WEBPLUS_ALLOWED_ORIGINS',
+  logLevel: 'WEBPLUS_LOG_LEVEL',
+  accessTokenTtlSeconds: 'WEBPLUS_ACCESS_TOKEN_TTL_SECONDS',
+  refreshTokenTtlDays: 'WEBPLUS_REFRESH_TOKEN_TTL_DAYS',
+  bodyLimitBytes: 'WEBPLUS_BODY_LIMIT_BYTES',
+  rateLimitPerMinute: 'WEBPLUS_RATE_LIMIT_PER_MINUTE',
+  loginAttemptsPerMinute: 'WEBPLUS_LOGIN_ATTEMPTS_PER_MINUTE',
+  serveWeb: 'WEBPLUS_SERVE_WEB',
+}
+
+export class ConfigError extends Error {}
+
+/** Flags win over environment variables; empty strings count as unset. */
+export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string> = {}
+  for (const [key, envName] of Object.entries(envNames)) {
+    const value = flags[key as keyof ConfigInput] ?? env[envName]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const parsed = configSchema.safeParse(raw)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]) as keyof ConfigInput
+      return `${envNames[key] ?? key} (--${key}): ${issue.message}`
+    })
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) }
+}
+
+export function envNameOf(key: keyof ConfigInput): string {
+  return envNames[key]
+}

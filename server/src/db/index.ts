@@ -1,0 +1,50 @@
+// The database: Kysely over better-sqlite3 (embedded default) or pg (scale-out), chosen by URL.
+import fs from 'node:fs'
+import path from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { Database } from './schema.js'
+
+export type Dialect = 'sqlite' | 'postgres'
+export type Db = Kysely<Database>
+
+export interface DbHandle {
+  db: Db
+  dialect: Dialect
+  destroy(): Promise<void>
+}
+
+// pg returns int8/numeric as strings; counts here always fit in a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
+
+export function sqlitePath(dataDir: string, databaseUrl?: string): string {
+  if (databaseUrl?.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '')
+    return path.resolve(file)
+  }
+  return path.join(dataDir, 'webplus.sqlite')
+}
+
+export function openDb(options: { dataDir: string; databaseUrl?: string }): DbHandle {
+  const url = options.databaseUrl
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 })
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return { db, dialect: 'postgres', destroy: () => db.destroy() }
+  }
+  const file = sqlitePath(options.dataDir, url)
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const database = new SqliteDatabase(file)
+  database.pragma('journal_mode = WAL')
+  database.pragma('foreign_keys = ON')
+  database.pragma('busy_timeout = 5000')
+  database.pragma('synchronous = NORMAL')
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  return { db, dialect: 'sqlite', destroy: () => db.destroy() }
+}
+
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db)
+}

@@ -1,0 +1,97 @@
+// The event bus every live feature publishes on: per-user events (model status, streams, runs)
+// and control events (a session revoked, a user disabled). In-process by default; Redis pub/sub
+// when REDIS_URL is set, so that every server process sees every event.
+import { EventEmitter } from 'node:events'
+import { Redis } from 'ioredis'
+
+export interface UserEvent {
+  type: string
+  [key: string]: unknown
+}
+
+export type ControlEvent =
+  | { type: 'session.revoked'; sessionId: string }
+  | { type: 'user.disabled'; userId: string }
+  | { type: 'api-key.revoked'; apiKeyId: string }
+
+export interface BusMessage {
+  userId: string
+  event: UserEvent
+}
+
+export interface EventBus {
+  publish(userId: string, event: UserEvent): Promise<void>
+  publishControl(event: ControlEvent): Promise<void>
+  onMessage(listener: (message: BusMessage) => void): () => void
+  onControl(listener: (event: ControlEvent) => void): () => void
+  close(): Promise<void>
+}
+
+class LocalBus implements EventBus {
+  protected readonly emitter = new EventEmitter().setMaxListeners(0)
+
+  async publish(userId: string, event: UserEvent) {
+    this.emitter.emit('message', { userId, event })
+  }
+
+  async publishControl(event: ControlEvent) {
+    this.emitter.emit('control', event)
+  }
+
+  onMessage(listener: (message: BusMessage) => void) {
+    this.emitter.on('message', listener)
+    return () => this.emitter.off('message', listener)
+  }
+
+  onControl(listener: (event: ControlEvent) => void) {
+    this.emitter.on('control', listener)
+    return () => this.emitter.off('control', listener)
+  }
+
+  async close() {
+    this.emitter.removeAllListeners()
+  }
+}
+
+const MESSAGE_CHANNEL = 'webplus:events'
+const CONTROL_CHANNEL = 'webplus:control'
+
+class RedisBus extends LocalBus {
+  private constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+  ) {
+    super()
+    subscriber.on('message', (channel: string, payload: string) => {
+      const data: unknown = JSON.parse(payload)
+      if (channel === MESSAGE_CHANNEL) this.emitter.emit('message', data)
+      else if (channel === CONTROL_CHANNEL) this.emitter.emit('control', data)
+    })
+  }
+
+  static async connect(url: string): Promise<RedisBus> {
+    const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 })
+    const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 })
+    await Promise.all([publisher.connect(), subscriber.connect()])
+    await subscriber.subscribe(MESSAGE_CHANNEL, CONTROL_CHANNEL)
+    return new RedisBus(publisher, subscriber)
+  }
+
+  override async publish(userId: string, event: UserEvent) {
+    await this.publisher.publish(MESSAGE_CHANNEL, JSON.stringify({ userId, event }))
+  }
+
+  override async publishControl(event: ControlEvent) {
+    await this.publisher.publish(CONTROL_CHANNEL, JSON.stringify(event))
+  }
+
+  override async close() {
+    await super.close()
+    this.subscriber.disconnect()
+    this.publisher.disconnect()
+  }
+}
+
+export async function createBus(redisUrl?: string): Promise<EventBus> {
+  return redisUrl ? RedisBus.connect(redisUrl) : new LocalBus()
+}
