@@ -2,7 +2,7 @@
 // wrong; server errors are logged with the request and answered without internals.
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-import { type FieldError, HttpProblem, problemBody } from '../lib/problem.js'
+import { type FieldError, HttpProblem, type ProblemBody, problemBody } from '../lib/problem.js'
 import { isAppRoute } from './web.js'
 
 const PROBLEM = 'application/problem+json; charset=utf-8'
@@ -15,78 +15,68 @@ const fastifyCodes: Record<string, [number, string, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad-request', 'Content-Length does not match the body'],
 }
 
-function fieldPath(instancePath: string, fallback?: string): string {
-  const path = instancePath.replace(/^\//, '').replaceAll('/', '.')
-  return path || fallback || '(body)'
+function fieldPath(instancePath: string, params: Record<string, unknown>): string {
+  const base = instancePath.replace(/^\//, '').replaceAll('/', '.')
+  // Unknown keys are reported on the object that holds them; name the keys themselves.
+  const keys = Array.isArray(params.keys) ? params.keys.join(',') : ''
+  if (keys) return base ? `${base}.${keys}` : keys
+  return base || '(body)'
+}
+
+/** Maps an error to the problem a client may see, or null when it is a server fault. */
+export function clientProblem(error: FastifyError, instance: string): ProblemBody | null {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors: FieldError[] = error.validation.map((issue) => ({
+      field: fieldPath(issue.instancePath, issue.params ?? {}),
+      message: issue.message,
+    }))
+    const where = error.validationContext ?? 'request'
+    return problemBody(400, 'validation-failed', `The ${where} is invalid`, instance, errors)
+  }
+  if (error instanceof HttpProblem) return error.toBody(instance)
+  if (/prototype property/.test(error.message)) {
+    const detail = 'The body contains a forbidden key (__proto__ or constructor.prototype)'
+    return problemBody(400, 'forbidden-key', detail, instance)
+  }
+  const known = error.code ? fastifyCodes[error.code] : undefined
+  if (known) return problemBody(known[0], known[1], known[2], instance)
+  const status = error.statusCode ?? 500
+  // Fastify's own client errors carry safe, readable messages.
+  if (status >= 400 && status < 500) return problemBody(status, 'bad-request', error.message, instance)
+  return null
 }
 
 export function registerErrorHandling(app: FastifyInstance, options: { serveApp: boolean }): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const instance = request.id
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const errors: FieldError[] = error.validation.map((issue) => ({
-        field: fieldPath(issue.instancePath, issue.params.issue.path?.join('.')),
-        message: issue.message,
-      }))
-      const where = error.validationContext ?? 'request'
-      return reply
-        .code(400)
-        .type(PROBLEM)
-        .send(problemBody(400, 'validation-failed', `The ${where} is invalid`, instance, errors))
+    let problem: ProblemBody | null = null
+    try {
+      problem = clientProblem(error, request.id)
+    } catch (mappingError) {
+      request.log.error({ err: mappingError }, 'could not map error to a problem')
     }
-    if (error instanceof HttpProblem) {
-      if (error.extra.retryAfterSeconds) reply.header('retry-after', String(error.extra.retryAfterSeconds))
-      return reply.code(error.status).type(PROBLEM).send(error.toBody(instance))
+    if (!problem) {
+      request.log.error({ err: error }, 'request failed')
+      problem = problemBody(
+        500,
+        'internal',
+        `Something went wrong on our side (request ${request.id})`,
+        request.id,
+      )
     }
-    if (/prototype property/.test(error.message)) {
-      return reply
-        .code(400)
-        .type(PROBLEM)
-        .send(
-          problemBody(
-            400,
-            'forbidden-key',
-            'The body contains a forbidden key (__proto__ or constructor.prototype)',
-            instance,
-          ),
-        )
+    if (error instanceof HttpProblem && error.extra.retryAfterSeconds) {
+      reply.header('retry-after', String(error.extra.retryAfterSeconds))
     }
-    const known = error.code ? fastifyCodes[error.code] : undefined
-    if (known) {
-      return reply
-        .code(known[0])
-        .type(PROBLEM)
-        .send(problemBody(known[0], known[1], known[2], instance))
-    }
-    const status = error.statusCode ?? 500
-    if (status >= 400 && status < 500) {
-      // Fastify's own client errors (e.g. __proto__ in JSON) carry safe, readable messages.
-      return reply
-        .code(status)
-        .type(PROBLEM)
-        .send(problemBody(status, 'bad-request', error.message, instance))
-    }
-    request.log.error({ err: error }, 'request failed')
-    return reply
-      .code(500)
-      .type(PROBLEM)
-      .send(problemBody(500, 'internal', `Something went wrong on our side (request ${instance})`, instance))
+    return reply.code(problem.status).type(PROBLEM).send(problem)
   })
 
   app.setNotFoundHandler((request, reply) => {
     if (options.serveApp && isAppRoute(request.method, request.url, request.headers.accept)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html')
     }
-    reply
+    const detail = `No route for ${request.method} ${request.url.split('?')[0]}`
+    return reply
       .code(404)
       .type(PROBLEM)
-      .send(
-        problemBody(
-          404,
-          'not-found',
-          `No route for ${request.method} ${request.url.split('?')[0]}`,
-          request.id,
-        ),
-      )
+      .send(problemBody(404, 'not-found', detail, request.id))
   })
 }
