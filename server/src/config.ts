@@ -73,6 +73,8 @@ const envNames: Record<keyof ConfigInput, string> = {
 
 export class ConfigError extends Error {}
 
+const flagKeys = new Set<keyof ConfigInput>(['host', 'port', 'dataDir', 'databaseUrl', 'redisUrl'])
+
 /** Flags win over environment variables; empty strings count as unset. */
 export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, string> = {}
@@ -84,7 +86,8 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]) as keyof ConfigInput
-      return `${envNames[key] ?? key} (--${key}): ${issue.message}`
+      const flag = flagKeys.has(key) ? ` (--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)})` : ''
+      return `${envNames[key] ?? key}${flag}: ${issue.message}`
     })
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
   }
