@@ -30,7 +30,9 @@ async function freePort(): Promise<number> {
     const server = net.createServer()
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
     })
   })
 }
@@ -46,7 +48,14 @@ export async function startServer(): Promise<RunningServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webplus-e2e-'))
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(repoRoot, 'server', 'bin', 'webplus.js'), 'start', '--port', String(port), '--data-dir', dataDir],
+    [
+      path.join(repoRoot, 'server', 'bin', 'webplus.js'),
+      'start',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+    ],
     { env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', WEBPLUS_LOG_LEVEL: 'warn' }, stdio: 'inherit' },
   )
   const baseUrl = `http://127.0.0.1:${port}`

@@ -34,11 +34,14 @@ import { registerSecurity } from './http/security.js'
 import { registerWeb } from './http/web.js'
 import { newId } from './lib/ids.js'
 import { deriveKey, loadOrCreateSecret } from './lib/secret.js'
+import { SecretBox } from './lib/secret-box.js'
+import { createModelServices, type ModelServices, startModelServices } from './models/index.js'
+import { modelRoutes } from './models/routes.js'
 import { createBus, type EventBus } from './realtime/bus.js'
 import { RealtimeHub } from './realtime/hub.js'
 import { realtimeRoutes } from './realtime/routes.js'
 
-export interface Services {
+export interface Services extends ModelServices {
   db: Db
   dialect: Dialect
   audit: AuditService
@@ -96,7 +99,17 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const apiKeys = new ApiKeyService(handle.db, audit, bus)
   const tokens = new AccessTokens(deriveKey(secret, 'jwt'), config.accessTokenTtlSeconds)
   const auth = new AuthService(handle.db, audit, settings, bus, tokens, config.refreshTokenTtlDays)
+  const registry = createRegistry()
+  const models = createModelServices({
+    db: handle.db,
+    audit,
+    bus,
+    box: new SecretBox(deriveKey(secret, 'provider-keys')),
+    registry,
+    log: app.log,
+  })
   const services: Services = {
+    ...models,
     db: handle.db,
     dialect: handle.dialect,
     audit,
@@ -113,7 +126,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
   app.decorate('config', config)
+  app.addHook('onReady', async () => {
+    await startModelServices(models, config, app.log)
+  })
   app.addHook('onClose', async () => {
+    await models.control.stopLoop()
     services.hub.close()
     await bus.close()
     redis?.disconnect()
@@ -140,7 +157,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  registerMetrics(app, createRegistry())
+  registerMetrics(app, registry)
   await app.register(authGuard)
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
@@ -167,6 +184,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       await api.register(adminRoutes)
       await api.register(auditRoutes)
       await api.register(realtimeRoutes)
+      await api.register(modelRoutes)
     },
     { prefix: '/api/v1' },
   )

@@ -48,6 +48,16 @@ const configSchema = z.object({
   rateLimitPerMinute: z.coerce.number().int().min(1).default(600),
   loginAttemptsPerMinute: z.coerce.number().int().min(1).default(10),
   serveWeb: bool.default(true),
+  /** How long a new WebSocket may take to send its auth message before it is closed. */
+  wsAuthTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** An Ollama here is registered on first start when it answers; 'off' disables detection. */
+  ollamaHost: z
+    .string()
+    .default('http://127.0.0.1:11434')
+    .transform((v) => (v === 'off' || /^https?:\/\//.test(v) ? v : `http://${v}`))
+    .pipe(z.union([z.literal('off'), z.url()])),
+  /** How often model status is reconciled with the hosts; 0 turns the loop off. */
+  reconcileIntervalMs: z.coerce.number().int().min(0).default(5000),
 })
 
 export type Config = z.output<typeof configSchema> & { dataDir: string }
@@ -69,6 +79,9 @@ const envNames: Record<keyof ConfigInput, string> = {
   rateLimitPerMinute: 'WEBPLUS_RATE_LIMIT_PER_MINUTE',
   loginAttemptsPerMinute: 'WEBPLUS_LOGIN_ATTEMPTS_PER_MINUTE',
   serveWeb: 'WEBPLUS_SERVE_WEB',
+  wsAuthTimeoutMs: 'WEBPLUS_WS_AUTH_TIMEOUT_MS',
+  ollamaHost: 'OLLAMA_HOST',
+  reconcileIntervalMs: 'WEBPLUS_RECONCILE_INTERVAL_MS',
 }
 
 export class ConfigError extends Error {}

@@ -1,9 +1,11 @@
 // Test harness: a real app over a real database. Every database test runs on a fresh SQLite
 // file and, when TEST_DATABASE_URL is given (always in CI), on a fresh PostgreSQL database.
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
@@ -68,8 +70,8 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-export async function startTestApp(kind: DbKind, overrides: ConfigInput = {}): Promise<TestApp> {
-  const db = await createTestDatabase(kind)
+/** Builds an app over an existing database (two apps can share one; a restart reuses it). */
+export async function buildTestApp(db: TestDatabase, overrides: ConfigInput = {}): Promise<FastifyInstance> {
   const config = loadConfig(
     {
       dataDir: db.dataDir,
@@ -78,11 +80,18 @@ export async function startTestApp(kind: DbKind, overrides: ConfigInput = {}): P
       serveWeb: 'false',
       loginAttemptsPerMinute: '1000',
       rateLimitPerMinute: '100000',
+      ollamaHost: 'off',
+      reconcileIntervalMs: '0',
       ...overrides,
     },
     {},
   )
-  const app = await buildApp(config)
+  return buildApp(config)
+}
+
+export async function startTestApp(kind: DbKind, overrides: ConfigInput = {}): Promise<TestApp> {
+  const db = await createTestDatabase(kind)
+  const app = await buildTestApp(db, overrides)
   return {
     app,
     db,
@@ -178,4 +187,97 @@ export function expectProblem(response: LightMyRequestResponse, status: number):
     throw new Error(`not a problem body: ${response.body}`)
   }
   return body
+}
+
+export function fieldsOf(problem: Record<string, unknown>): string[] {
+  return ((problem.errors ?? []) as Array<{ field: string }>).map((e) => e.field)
+}
+
+/** The session id inside an access token (its `sid` claim). */
+export function sessionIdOf(accessToken: string): string {
+  const [, payload] = accessToken.split('.')
+  return JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()).sid
+}
+
+export async function createApiKey(
+  app: FastifyInstance,
+  owner: SignedIn,
+  scopes: string[] = ['read', 'write'],
+): Promise<{ key: string; id: string; auth: { authorization: string } }> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/api-keys',
+    headers: owner.auth,
+    payload: { name: 'test key', scopes },
+  })
+  if (response.statusCode !== 201) throw new Error(`api key failed: ${response.statusCode} ${response.body}`)
+  const body = response.json<{ key: string; apiKey: { id: string } }>()
+  return { key: body.key, id: body.apiKey.id, auth: { authorization: `Bearer ${body.key}` } }
+}
+
+export interface AuditItem {
+  seq: number
+  action: string
+  actorId: string | null
+  actorIp: string | null
+  targetType: string | null
+  targetId: string | null
+  outcome: 'success' | 'failure'
+  details: Record<string, unknown>
+}
+
+export async function auditEvents(
+  app: FastifyInstance,
+  admin: SignedIn,
+  query: Record<string, string> = {},
+): Promise<AuditItem[]> {
+  const response = await app.inject({
+    url: '/api/v1/admin/audit',
+    query: { limit: '500', ...query },
+    headers: admin.auth,
+  })
+  if (response.statusCode !== 200) throw new Error(`audit failed: ${response.statusCode} ${response.body}`)
+  return response.json<{ items: AuditItem[] }>().items
+}
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+
+/** The environment for a CLI child: this one without any Web+ settings, plus `env`. */
+export function cliEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(WEBPLUS_|DATABASE_URL$|REDIS_URL$)/.test(name)) clean[name] = value
+  }
+  return { ...clean, ...env }
+}
+
+/** Runs `server/src/main.ts …` from the repository root with tsx's loader (what `npx tsx` does,
+ * minus its wrapper process, so signals reach the server directly). */
+export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args], {
+    cwd: repoRoot,
+    env: cliEnv(env),
+  })
+}
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const child = spawnCli(args, env)
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
 }

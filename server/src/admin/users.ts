@@ -1,5 +1,6 @@
 // What admins do to accounts: list, change role, disable/enable, reset password.
 // Disabling ends the user's sessions, API keys and live connections at once.
+import { type SqlBool, sql } from 'kysely'
 import type { AuditService } from '../audit/service.js'
 import type { ApiKeyService } from '../auth/api-keys.js'
 import { type AuthService, type PublicUser, toPublicUser } from '../auth/service.js'
@@ -27,9 +28,13 @@ export class UserAdminService {
     let select = this.db.selectFrom('users').selectAll().orderBy('id', 'asc')
     if (query.cursor) select = select.where('id', '>', query.cursor)
     if (query.q) {
-      const like = `%${query.q.toLowerCase()}%`
+      // `%` and `_` in the search text are literal characters, not wildcards.
+      const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`
       select = select.where((eb) =>
-        eb.or([eb('email', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]),
+        eb.or([
+          sql<SqlBool>`${eb.ref('email')} like ${like} escape '\\'`,
+          sql<SqlBool>`lower(${eb.ref('name')}) like ${like} escape '\\'`,
+        ]),
       )
     }
     const rows = await select.limit(query.limit + 1).execute()

@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.js'
 
@@ -18,6 +18,20 @@ export interface DbHandle {
 // pg returns int8/numeric as strings; counts here always fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
+
+// SQLite has transactional DDL, but Kysely's adapter says it has not, so its migrator would run
+// migrations outside a transaction and a failed one would leave half its tables behind.
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true
+  }
+}
+
+class WebplusSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter()
+  }
+}
 
 export function sqlitePath(dataDir: string, databaseUrl?: string): string {
   if (databaseUrl?.startsWith('sqlite:')) {
@@ -41,7 +55,7 @@ export function openDb(options: { dataDir: string; databaseUrl?: string }): DbHa
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
   database.pragma('synchronous = NORMAL')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  const db = new Kysely<Database>({ dialect: new WebplusSqliteDialect({ database }) })
   return { db, dialect: 'sqlite', destroy: () => db.destroy() }
 }
 

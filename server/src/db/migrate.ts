@@ -3,9 +3,11 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely'
 import type { Db } from './index.js'
 import * as m0001 from './migrations/0001_init.js'
+import * as m0002 from './migrations/0002_llm_manager.js'
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
+  '0002_llm_manager': m0002,
 }
 
 export class MigrationError extends Error {}

@@ -72,6 +72,91 @@ export interface SettingsTable {
   updated_at: string
 }
 
+export type ProviderKind = 'ollama' | 'openai' | 'anthropic' | 'openai-compatible' | 'embedded'
+export type HostModelStatus = 'available' | 'loading' | 'loaded' | 'unloading' | 'pulling' | 'error'
+
+export interface ProvidersTable {
+  id: string
+  name: string
+  kind: ProviderKind
+  base_url: string
+  api_key_sealed: string | null
+  api_key_last4: string | null
+  enabled: number
+  status: 'unknown' | 'ok' | 'unreachable'
+  last_error: string | null
+  latency_ms: number | null
+  checked_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ModelsTable {
+  id: string
+  catalog_key: string
+  name: string
+  kind: ProviderKind
+  display_name: string | null
+  family: string | null
+  parameter_size: string | null
+  quantization: string | null
+  context_length: number | null
+  capabilities: string // JSON array
+  size_bytes: number | null
+  enabled: number
+  allowed_roles: string // JSON array of roles
+  price_input_per_mtok: number
+  price_output_per_mtok: number
+  fallback_model_id: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ModelHostsTable {
+  model_id: string
+  provider_id: string
+  status: HostModelStatus
+  size_bytes: number | null
+  vram_bytes: number | null
+  expires_at: string | null
+  error: string | null
+  updated_at: string
+}
+
+export interface PullsTable {
+  id: string
+  provider_id: string
+  model_name: string
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled'
+  detail: string | null
+  completed_bytes: number
+  total_bytes: number | null
+  bytes_per_second: number | null
+  error: string | null
+  started_by: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface UsageEventsTable {
+  id: string
+  at: string
+  user_id: string | null
+  api_key_id: string | null
+  model_id: string | null
+  model_name: string
+  provider_id: string | null
+  source: string
+  input_tokens: number
+  output_tokens: number
+  ttft_ms: number | null
+  duration_ms: number
+  tokens_per_second: number | null
+  outcome: 'success' | 'error' | 'cancelled'
+  error: string | null
+  cost: number
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -79,6 +164,11 @@ export interface Database {
   api_keys: ApiKeysTable
   audit_events: AuditEventsTable
   settings: SettingsTable
+  providers: ProvidersTable
+  models: ModelsTable
+  model_hosts: ModelHostsTable
+  pulls: PullsTable
+  usage_events: UsageEventsTable
 }
 
 export type User = Selectable<UsersTable>
@@ -87,3 +177,8 @@ export type UserUpdate = Updateable<UsersTable>
 export type Session = Selectable<SessionsTable>
 export type ApiKey = Selectable<ApiKeysTable>
 export type AuditEvent = Selectable<AuditEventsTable>
+export type Provider = Selectable<ProvidersTable>
+export type Model = Selectable<ModelsTable>
+export type ModelHost = Selectable<ModelHostsTable>
+export type Pull = Selectable<PullsTable>
+export type UsageEvent = Selectable<UsageEventsTable>

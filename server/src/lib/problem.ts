@@ -71,3 +71,10 @@ export const badRequest = (detail: string, errors?: FieldError[]) =>
   new HttpProblem(400, 'bad-request', detail, errors ? { errors } : {})
 export const tooManyRequests = (retryAfterSeconds: number, detail: string) =>
   new HttpProblem(429, 'rate-limited', detail, { retryAfterSeconds })
+
+/** Makes third-party error text safe to store and show: no control characters, bounded length. */
+export function cleanMessage(text: string, max = 500): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  const cleaned = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/g, '').trim()
+  return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned
+}

@@ -3,6 +3,7 @@
 // when REDIS_URL is set, so that every server process sees every event.
 import { EventEmitter } from 'node:events'
 import { Redis } from 'ioredis'
+import type { Role } from '../db/schema.js'
 
 export interface UserEvent {
   type: string
@@ -14,13 +15,16 @@ export type ControlEvent =
   | { type: 'user.disabled'; userId: string }
   | { type: 'api-key.revoked'; apiKeyId: string }
 
+/** To one user, or (userId null) to every connection whose role is in `roles`. */
 export interface BusMessage {
-  userId: string
+  userId: string | null
+  roles?: Role[]
   event: UserEvent
 }
 
 export interface EventBus {
   publish(userId: string, event: UserEvent): Promise<void>
+  broadcast(event: UserEvent, roles?: Role[]): Promise<void>
   publishControl(event: ControlEvent): Promise<void>
   onMessage(listener: (message: BusMessage) => void): () => void
   onControl(listener: (event: ControlEvent) => void): () => void
@@ -32,6 +36,10 @@ class LocalBus implements EventBus {
 
   async publish(userId: string, event: UserEvent) {
     this.emitter.emit('message', { userId, event })
+  }
+
+  async broadcast(event: UserEvent, roles?: Role[]) {
+    this.emitter.emit('message', { userId: null, roles, event })
   }
 
   async publishControl(event: ControlEvent) {
@@ -79,6 +87,10 @@ class RedisBus extends LocalBus {
 
   override async publish(userId: string, event: UserEvent) {
     await this.publisher.publish(MESSAGE_CHANNEL, JSON.stringify({ userId, event }))
+  }
+
+  override async broadcast(event: UserEvent, roles?: Role[]) {
+    await this.publisher.publish(MESSAGE_CHANNEL, JSON.stringify({ userId: null, roles, event }))
   }
 
   override async publishControl(event: ControlEvent) {

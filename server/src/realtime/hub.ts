@@ -3,11 +3,13 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { WebSocket } from 'ws'
 import type { AuthContext } from '../auth/guard.js'
+import type { Role } from '../db/schema.js'
 import type { BusMessage, ControlEvent, EventBus } from './bus.js'
 
 interface Connection {
   socket: WebSocket
   userId: string
+  role: Role
   sessionId?: string
   apiKeyId?: string
 }
@@ -29,6 +31,7 @@ export class RealtimeHub {
     const connection: Connection = {
       socket,
       userId: auth.user.id,
+      role: auth.user.role,
       sessionId: auth.sessionId,
       apiKeyId: auth.apiKey?.id,
     }
@@ -54,11 +57,17 @@ export class RealtimeHub {
     this.byUser.clear()
   }
 
-  private deliver({ userId, event }: BusMessage): void {
-    const set = this.byUser.get(userId)
-    if (!set) return
+  private deliver({ userId, roles, event }: BusMessage): void {
     const payload = JSON.stringify(event)
-    for (const connection of set) connection.socket.send(payload)
+    if (userId !== null) {
+      for (const connection of this.byUser.get(userId) ?? []) connection.socket.send(payload)
+      return
+    }
+    for (const set of this.byUser.values()) {
+      for (const connection of set) {
+        if (!roles || roles.includes(connection.role)) connection.socket.send(payload)
+      }
+    }
   }
 
   private control(event: ControlEvent): void {

@@ -5,7 +5,6 @@ import { z } from 'zod'
 import { type AuthContext, resolveCredential } from '../auth/guard.js'
 import { forbidden } from '../lib/problem.js'
 
-const AUTH_TIMEOUT_MS = 10_000
 const clientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auth'), token: z.string().min(1).max(4096) }),
   z.object({ type: z.literal('ping') }),
@@ -41,7 +40,7 @@ export const realtimeRoutes: FastifyPluginAsync = async (app) => {
       }
       const timer = setTimeout(() => {
         if (!authed) socket.close(4401, 'authentication timeout')
-      }, AUTH_TIMEOUT_MS)
+      }, app.config.wsAuthTimeoutMs)
       socket.on('close', () => clearTimeout(timer))
       if (request.auth) ready(request.auth)
 

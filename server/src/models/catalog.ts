@@ -1,0 +1,397 @@
+// The model catalog: every model of every enabled provider, one entry per model with a status
+// per host. Local engines (Ollama hosts) share entries by model name; external APIs get their own.
+import type { Db } from '../db/index.js'
+import type { HostModelStatus, Model, ModelHost, Provider, ProviderKind, Role } from '../db/schema.js'
+import { newId, nowIso } from '../lib/ids.js'
+import { notFound } from '../lib/problem.js'
+import type { ModelInfo, RunningModel } from '../providers/types.js'
+import type { EventBus } from '../realtime/bus.js'
+
+export const localKinds: ProviderKind[] = ['ollama', 'embedded']
+const allRoles: Role[] = ['admin', 'developer', 'user']
+
+export interface PublicHost {
+  providerId: string
+  providerName: string
+  status: HostModelStatus | 'unreachable'
+  sizeBytes: number | null
+  vramBytes: number | null
+  expiresAt: string | null
+  error: string | null
+}
+
+export interface PublicModel {
+  id: string
+  name: string
+  displayName: string
+  kind: ProviderKind
+  family: string | null
+  parameterSize: string | null
+  quantization: string | null
+  contextLength: number | null
+  capabilities: string[]
+  sizeBytes: number | null
+  enabled: boolean
+  allowedRoles: Role[]
+  pricing: { inputPerMTok: number; outputPerMTok: number }
+  status: PublicHost['status'] | 'disabled'
+  hosts: PublicHost[]
+}
+
+export interface ModelPatch {
+  enabled?: boolean
+  displayName?: string | null
+  allowedRoles?: Role[]
+  pricing?: { inputPerMTok: number; outputPerMTok: number }
+  fallbackModelId?: string | null
+}
+
+const statusRank: Record<PublicHost['status'], number> = {
+  loaded: 0,
+  loading: 1,
+  unloading: 2,
+  pulling: 3,
+  available: 4,
+  error: 5,
+  unreachable: 6,
+}
+
+export function catalogKey(provider: Pick<Provider, 'id' | 'kind'>, name: string): string {
+  return localKinds.includes(provider.kind) ? `${provider.kind}:${name}` : `${provider.id}:${name}`
+}
+
+export function toPublicModel(model: Model, hosts: Array<ModelHost & { provider: Provider }>): PublicModel {
+  const publicHosts: PublicHost[] = hosts
+    .filter((h) => h.provider.enabled === 1)
+    .map(
+      (h): PublicHost => ({
+        providerId: h.provider_id,
+        providerName: h.provider.name,
+        status: h.provider.status === 'unreachable' ? 'unreachable' : h.status,
+        sizeBytes: h.size_bytes,
+        vramBytes: h.vram_bytes,
+        expiresAt: h.expires_at,
+        error: h.error,
+      }),
+    )
+    .sort((a, b) => statusRank[a.status] - statusRank[b.status])
+  const best = publicHosts[0]?.status ?? 'unreachable'
+  return {
+    id: model.id,
+    name: model.name,
+    displayName: model.display_name ?? model.name,
+    kind: model.kind,
+    family: model.family,
+    parameterSize: model.parameter_size,
+    quantization: model.quantization,
+    contextLength: model.context_length,
+    capabilities: JSON.parse(model.capabilities) as string[],
+    sizeBytes: model.size_bytes,
+    enabled: model.enabled === 1,
+    allowedRoles: JSON.parse(model.allowed_roles) as Role[],
+    pricing: { inputPerMTok: model.price_input_per_mtok, outputPerMTok: model.price_output_per_mtok },
+    status: model.enabled === 1 ? best : 'disabled',
+    hosts: publicHosts,
+  }
+}
+
+export class CatalogService {
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+  ) {}
+
+  /** Brings one provider's rows in line with what it reports. Transitional states that Web+
+   * itself set (loading, unloading, pulling) are kept until the operation settles them. */
+  async applyProviderState(provider: Provider, models: ModelInfo[], running: RunningModel[] | null) {
+    const now = nowIso()
+    const existing = await this.db
+      .selectFrom('models')
+      .selectAll()
+      .where(
+        'catalog_key',
+        'in',
+        models.length ? models.map((m) => catalogKey(provider, m.name)) : ['\u0000'],
+      )
+      .execute()
+    const byKey = new Map(existing.map((m) => [m.catalog_key, m]))
+    const hosts = await this.db
+      .selectFrom('model_hosts')
+      .selectAll()
+      .where('provider_id', '=', provider.id)
+      .execute()
+    const hostByModel = new Map(hosts.map((h) => [h.model_id, h]))
+    const runningByName = new Map((running ?? []).map((r) => [r.name, r]))
+    const seen = new Set<string>()
+    const changed: string[] = []
+
+    for (const info of models) {
+      const key = catalogKey(provider, info.name)
+      let model = byKey.get(key)
+      if (!model) {
+        model = await this.db
+          .insertInto('models')
+          .values({
+            id: newId(),
+            catalog_key: key,
+            name: info.name,
+            kind: provider.kind,
+            display_name: null,
+            family: info.family ?? null,
+            parameter_size: info.parameterSize ?? null,
+            quantization: info.quantization ?? null,
+            context_length: info.contextLength ?? null,
+            capabilities: JSON.stringify(info.capabilities),
+            size_bytes: info.sizeBytes ?? null,
+            enabled: 1,
+            allowed_roles: JSON.stringify(allRoles),
+            price_input_per_mtok: 0,
+            price_output_per_mtok: 0,
+            fallback_model_id: null,
+            created_at: now,
+            updated_at: now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        changed.push(model.id)
+      } else if (metadataChanged(model, info)) {
+        await this.db
+          .updateTable('models')
+          .set({
+            family: info.family ?? model.family,
+            parameter_size: info.parameterSize ?? model.parameter_size,
+            quantization: info.quantization ?? model.quantization,
+            context_length: info.contextLength ?? model.context_length,
+            capabilities: JSON.stringify(info.capabilities),
+            size_bytes: info.sizeBytes ?? model.size_bytes,
+            updated_at: now,
+          })
+          .where('id', '=', model.id)
+          .execute()
+      }
+      seen.add(model.id)
+      const live = runningByName.get(info.name)
+      const host = hostByModel.get(model.id)
+      const next = nextHostState(host, live, running !== null)
+      if (!host) {
+        await this.db
+          .insertInto('model_hosts')
+          .values({
+            model_id: model.id,
+            provider_id: provider.id,
+            ...next,
+            size_bytes: info.sizeBytes ?? null,
+            updated_at: now,
+          })
+          .execute()
+        changed.push(model.id)
+      } else if (
+        host.status !== next.status ||
+        host.vram_bytes !== next.vram_bytes ||
+        host.expires_at !== next.expires_at
+      ) {
+        await this.db
+          .updateTable('model_hosts')
+          .set({ ...next, updated_at: now })
+          .where('model_id', '=', model.id)
+          .where('provider_id', '=', provider.id)
+          .execute()
+        changed.push(model.id)
+      }
+    }
+    const gone = hosts.filter((h) => !seen.has(h.model_id) && h.status !== 'pulling').map((h) => h.model_id)
+    if (gone.length) {
+      await this.db
+        .deleteFrom('model_hosts')
+        .where('provider_id', '=', provider.id)
+        .where('model_id', 'in', gone)
+        .execute()
+      changed.push(...gone)
+    }
+    if (changed.length) await this.announce(changed)
+  }
+
+  /** After a restart nothing is mid-load or mid-pull in this process any more. */
+  async resetTransitional(): Promise<void> {
+    await this.db.deleteFrom('model_hosts').where('status', '=', 'pulling').execute()
+    await this.db
+      .updateTable('model_hosts')
+      .set({ status: 'available', updated_at: nowIso() })
+      .where('status', 'in', ['loading', 'unloading'])
+      .execute()
+  }
+
+  async setHostStatus(
+    modelId: string,
+    providerId: string,
+    status: HostModelStatus,
+    extra: {
+      error?: string | null
+      vramBytes?: number | null
+      sizeBytes?: number | null
+      expiresAt?: string | null
+    } = {},
+  ): Promise<void> {
+    const now = nowIso()
+    const values = {
+      status,
+      error: extra.error ?? null,
+      vram_bytes: extra.vramBytes ?? null,
+      expires_at: extra.expiresAt ?? null,
+      ...(extra.sizeBytes !== undefined ? { size_bytes: extra.sizeBytes } : {}),
+      updated_at: now,
+    }
+    await this.db
+      .insertInto('model_hosts')
+      .values({ model_id: modelId, provider_id: providerId, size_bytes: null, ...values })
+      .onConflict((oc) => oc.columns(['model_id', 'provider_id']).doUpdateSet(values))
+      .execute()
+    await this.announce([modelId])
+  }
+
+  /** Ensures a catalog row exists for a model name on a provider (e.g. while it is pulled). */
+  async ensureModel(provider: Provider, name: string): Promise<Model> {
+    const key = catalogKey(provider, name)
+    const now = nowIso()
+    await this.db
+      .insertInto('models')
+      .values({
+        id: newId(),
+        catalog_key: key,
+        name,
+        kind: provider.kind,
+        display_name: null,
+        family: null,
+        parameter_size: null,
+        quantization: null,
+        context_length: null,
+        capabilities: '["chat"]',
+        size_bytes: null,
+        enabled: 1,
+        allowed_roles: JSON.stringify(allRoles),
+        price_input_per_mtok: 0,
+        price_output_per_mtok: 0,
+        fallback_model_id: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('catalog_key').doNothing())
+      .execute()
+    return this.db.selectFrom('models').selectAll().where('catalog_key', '=', key).executeTakeFirstOrThrow()
+  }
+
+  async removeHost(modelId: string, providerId: string): Promise<void> {
+    await this.db
+      .deleteFrom('model_hosts')
+      .where('model_id', '=', modelId)
+      .where('provider_id', '=', providerId)
+      .execute()
+    await this.announce([modelId])
+  }
+
+  async find(id: string): Promise<Model> {
+    const model = await this.db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!model) throw notFound('Model')
+    return model
+  }
+
+  async findByName(name: string): Promise<Model | undefined> {
+    return this.db.selectFrom('models').selectAll().where('name', '=', name).orderBy('id').executeTakeFirst()
+  }
+
+  /** Models with hosts, for one caller. Admins see everything; others what their role may use. */
+  async list(role: Role, ids?: string[]): Promise<PublicModel[]> {
+    let query = this.db.selectFrom('models').selectAll().orderBy('name')
+    if (ids) query = query.where('id', 'in', ids.length ? ids : ['\u0000'])
+    const models = await query.execute()
+    const [hosts, providers] = await Promise.all([
+      this.db.selectFrom('model_hosts').selectAll().execute(),
+      this.db.selectFrom('providers').selectAll().execute(),
+    ])
+    const providerById = new Map(providers.map((p) => [p.id, p]))
+    const hostsByModel = new Map<string, Array<ModelHost & { provider: Provider }>>()
+    for (const host of hosts) {
+      const provider = providerById.get(host.provider_id)
+      if (!provider) continue
+      const list = hostsByModel.get(host.model_id) ?? []
+      list.push({ ...host, provider })
+      hostsByModel.set(host.model_id, list)
+    }
+    return models
+      .map((m) => toPublicModel(m, hostsByModel.get(m.id) ?? []))
+      .filter((m) => m.hosts.length > 0 || role === 'admin')
+      .filter((m) => role === 'admin' || (m.enabled && m.allowedRoles.includes(role)))
+  }
+
+  async getFor(role: Role, id: string): Promise<PublicModel> {
+    const [model] = await this.list(role, [id])
+    if (!model) throw notFound('Model')
+    return model
+  }
+
+  async update(id: string, patch: ModelPatch): Promise<Model> {
+    await this.find(id)
+    if (patch.fallbackModelId) await this.find(patch.fallbackModelId)
+    const changes: Partial<Model> = { updated_at: nowIso() }
+    if (patch.enabled !== undefined) changes.enabled = patch.enabled ? 1 : 0
+    if (patch.displayName !== undefined) changes.display_name = patch.displayName || null
+    if (patch.allowedRoles) changes.allowed_roles = JSON.stringify([...new Set(patch.allowedRoles)])
+    if (patch.pricing) {
+      changes.price_input_per_mtok = patch.pricing.inputPerMTok
+      changes.price_output_per_mtok = patch.pricing.outputPerMTok
+    }
+    if (patch.fallbackModelId !== undefined) changes.fallback_model_id = patch.fallbackModelId
+    const model = await this.db
+      .updateTable('models')
+      .set(changes)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await this.announce([id])
+    return model
+  }
+
+  /** Pushes the current state of changed models to every connected user who may see them. */
+  async announce(modelIds: string[]): Promise<void> {
+    const unique = [...new Set(modelIds)]
+    const models = await this.list('admin', unique)
+    for (const model of models) {
+      const roles: Role[] = model.enabled ? model.allowedRoles : []
+      await this.bus.broadcast({ type: 'model.status', model }, [...new Set<Role>(['admin', ...roles])])
+    }
+  }
+}
+
+function metadataChanged(model: Model, info: ModelInfo): boolean {
+  return (
+    model.capabilities !== JSON.stringify(info.capabilities) ||
+    (info.contextLength !== undefined && model.context_length !== info.contextLength) ||
+    (info.sizeBytes !== undefined && model.size_bytes !== info.sizeBytes) ||
+    (info.family !== undefined && model.family !== info.family)
+  )
+}
+
+function nextHostState(
+  host: ModelHost | undefined,
+  live: RunningModel | undefined,
+  knowsRunning: boolean,
+): Pick<ModelHost, 'status' | 'vram_bytes' | 'expires_at' | 'error'> {
+  const transitional =
+    host && (host.status === 'loading' || host.status === 'unloading' || host.status === 'pulling')
+  if (transitional)
+    return {
+      status: host.status,
+      vram_bytes: host.vram_bytes,
+      expires_at: host.expires_at,
+      error: host.error,
+    }
+  if (live)
+    return { status: 'loaded', vram_bytes: live.vramBytes, expires_at: live.expiresAt ?? null, error: null }
+  // A failed load stays visible with its reason until someone acts on the model again.
+  if (host?.status === 'error')
+    return { status: 'error', vram_bytes: null, expires_at: null, error: host.error }
+  if (!knowsRunning && host?.status === 'loaded') {
+    return { status: 'loaded', vram_bytes: host.vram_bytes, expires_at: host.expires_at, error: null }
+  }
+  return { status: 'available', vram_bytes: null, expires_at: null, error: null }
+}

@@ -1,0 +1,153 @@
+// Calling a model: pick a host (loaded first, then one that has it pulled), fail over to the
+// next when a host fails before the first token, and record one usage row per call.
+import type { Db } from '../db/index.js'
+import type { Model, Provider, Role } from '../db/schema.js'
+import { forbidden, notFound } from '../lib/problem.js'
+import type { ChatEvent, ChatRequest } from '../providers/types.js'
+import type { CatalogService } from './catalog.js'
+import type { ConnectionService } from './connections.js'
+import type { UsageService } from './usage.js'
+
+export interface Invocation {
+  modelId: string
+  request: Omit<ChatRequest, 'model'>
+  caller: { userId: string | null; role: Role; apiKeyId?: string | null }
+  source: string
+  signal: AbortSignal
+}
+
+/** What a caller sees while a reply streams: provider events plus which host answered. */
+export type InvocationEvent = ChatEvent | { type: 'host'; providerId: string; providerName: string }
+
+const COOLDOWN_MS = 30_000
+const hostOrder: Record<string, number> = { loaded: 0, loading: 1, available: 2, error: 3, unloading: 4 }
+
+export class ModelInvoker {
+  private readonly cooldownUntil = new Map<string, number>()
+
+  constructor(
+    private readonly db: Db,
+    private readonly connections: ConnectionService,
+    private readonly catalog: CatalogService,
+    private readonly usage: UsageService,
+  ) {}
+
+  /** The model a caller may use, or a 404 (unknown or hidden) / 403 (role not allowed). */
+  async usableModel(modelId: string, role: Role): Promise<Model> {
+    const model = await this.catalog.find(modelId)
+    const roles = JSON.parse(model.allowed_roles) as Role[]
+    if (role !== 'admin' && !model.enabled) throw notFound('Model')
+    if (!model.enabled) throw forbidden('This model is stopped; start it first')
+    if (!roles.includes(role)) throw forbidden('Your role may not use this model')
+    return model
+  }
+
+  /** Hosts to try in order: loaded, then pulled; hosts that failed lately go last. */
+  async candidates(modelId: string): Promise<Provider[]> {
+    const rows = await this.db
+      .selectFrom('model_hosts')
+      .innerJoin('providers', 'providers.id', 'model_hosts.provider_id')
+      .selectAll('providers')
+      .select('model_hosts.status as host_status')
+      .where('model_hosts.model_id', '=', modelId)
+      .where('providers.enabled', '=', 1)
+      .where('model_hosts.status', '!=', 'pulling')
+      .execute()
+    const now = Date.now()
+    const score = (r: (typeof rows)[number]) =>
+      (r.status === 'unreachable' || (this.cooldownUntil.get(r.id) ?? 0) > now ? 10 : 0) +
+      (hostOrder[r.host_status] ?? 5)
+    return rows.sort((a, b) => score(a) - score(b)).map(({ host_status: _s, ...provider }) => provider)
+  }
+
+  markFailed(providerId: string): void {
+    this.cooldownUntil.set(providerId, Date.now() + COOLDOWN_MS)
+  }
+
+  async *chat(invocation: Invocation): AsyncGenerator<InvocationEvent> {
+    const model = await this.usableModel(invocation.modelId, invocation.caller.role)
+    const hosts = await this.candidates(model.id)
+    if (hosts.length === 0) {
+      yield {
+        type: 'error',
+        message: `No host has ${model.name}; pull it first`,
+        retryable: false,
+        kind: 'not_found',
+      }
+      return
+    }
+    const started = performance.now()
+    let lastError = 'no host answered'
+    for (const provider of hosts) {
+      let ttft: number | null = null
+      let input = 0
+      let output = 0
+      let failure: string | null = null
+      let produced = false
+      const request: ChatRequest = { ...invocation.request, model: model.name }
+      try {
+        for await (const event of this.connections.adapterFor(provider).chat(request, invocation.signal)) {
+          if (event.type === 'error') {
+            failure = event.message
+            if (!produced) break
+            yield event
+            continue
+          }
+          if (event.type === 'delta') {
+            if (!produced) {
+              produced = true
+              ttft = Math.round(performance.now() - started)
+              yield { type: 'host', providerId: provider.id, providerName: provider.name }
+            }
+          }
+          if (event.type === 'usage') {
+            input = event.inputTokens
+            output = event.outputTokens
+          }
+          yield event
+        }
+      } catch (error) {
+        failure = error instanceof Error ? error.message : String(error)
+        if (produced) yield { type: 'error', message: failure, retryable: false, kind: 'upstream' }
+      }
+      const aborted = invocation.signal.aborted
+      if (failure && !produced && !aborted) {
+        this.markFailed(provider.id)
+        lastError = `${provider.name}: ${failure}`
+        continue
+      }
+      await this.usage.record({
+        user_id: invocation.caller.userId,
+        api_key_id: invocation.caller.apiKeyId ?? null,
+        model_id: model.id,
+        model_name: model.name,
+        provider_id: provider.id,
+        source: invocation.source,
+        input_tokens: input,
+        output_tokens: output,
+        ttft_ms: ttft,
+        duration_ms: Math.round(performance.now() - started),
+        outcome: aborted ? 'cancelled' : failure ? 'error' : 'success',
+        error: failure,
+        cost: (input * model.price_input_per_mtok + output * model.price_output_per_mtok) / 1_000_000,
+      })
+      return
+    }
+    await this.usage.record({
+      user_id: invocation.caller.userId,
+      api_key_id: invocation.caller.apiKeyId ?? null,
+      model_id: model.id,
+      model_name: model.name,
+      provider_id: null,
+      source: invocation.source,
+      input_tokens: 0,
+      output_tokens: 0,
+      ttft_ms: null,
+      duration_ms: Math.round(performance.now() - started),
+      outcome: 'error',
+      error: lastError,
+      cost: 0,
+    })
+    yield { type: 'error', message: lastError, retryable: true, kind: 'unreachable' }
+  }
+}

@@ -1,0 +1,78 @@
+import type { ComponentType } from 'react'
+import { createBrowserRouter, Navigate, type RouteObject } from 'react-router'
+import { FullPageSpinner } from '@/components/full-page-spinner'
+import { GuestOnly, RequireAuth, RequireRole } from './guards'
+import { AppShell } from './layout/app-shell'
+import { ChatPage, FactoryPage, FilesPage, ModelsPage } from './routes/coming-soon-pages'
+import { NotFoundPage } from './routes/not-found'
+import { RouteErrorPage } from './routes/route-error'
+import { SettingsLayout } from './routes/settings/settings-layout'
+import { SignInPage } from './routes/sign-in'
+import { SignUpPage } from './routes/sign-up'
+
+/** Pages loaded on first visit, to keep the first download small. */
+const lazyPage = (load: () => Promise<{ default: ComponentType }>) => async () => ({
+  Component: (await load()).default,
+})
+
+export const routes: RouteObject[] = [
+  {
+    errorElement: <RouteErrorPage />,
+    // Shown while the code of a lazily loaded page arrives on a first visit.
+    hydrateFallbackElement: <FullPageSpinner />,
+    children: [
+      {
+        element: <GuestOnly />,
+        children: [
+          { path: 'sign-in', element: <SignInPage /> },
+          { path: 'sign-up', element: <SignUpPage /> },
+        ],
+      },
+      {
+        element: <RequireAuth />,
+        children: [
+          {
+            element: <AppShell />,
+            children: [
+              { index: true, element: <Navigate to="/chat" replace /> },
+              { path: 'chat', element: <ChatPage /> },
+              { path: 'models', element: <ModelsPage /> },
+              { path: 'factory', element: <FactoryPage /> },
+              { path: 'files', element: <FilesPage /> },
+              {
+                path: 'settings',
+                element: <SettingsLayout />,
+                children: [
+                  { index: true, element: <Navigate to="profile" replace /> },
+                  { path: 'profile', lazy: lazyPage(() => import('./routes/settings/profile')) },
+                  { path: 'password', lazy: lazyPage(() => import('./routes/settings/password')) },
+                  { path: 'sessions', lazy: lazyPage(() => import('./routes/settings/sessions')) },
+                  { path: 'api-keys', lazy: lazyPage(() => import('./routes/settings/api-keys')) },
+                ],
+              },
+              {
+                path: 'admin',
+                element: <RequireRole allowed="admin" />,
+                children: [
+                  {
+                    lazy: lazyPage(() => import('./routes/admin/admin-layout')),
+                    children: [
+                      { index: true, element: <Navigate to="users" replace /> },
+                      { path: 'users', lazy: lazyPage(() => import('./routes/admin/users')) },
+                      { path: 'audit', lazy: lazyPage(() => import('./routes/admin/audit')) },
+                    ],
+                  },
+                ],
+              },
+              { path: '*', element: <NotFoundPage /> },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+]
+
+export function createAppRouter() {
+  return createBrowserRouter(routes)
+}

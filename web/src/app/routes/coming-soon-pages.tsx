@@ -1,0 +1,43 @@
+// Features that arrive in later releases: each page says so plainly.
+import { Boxes, FileText, MessageSquare, Workflow } from 'lucide-react'
+import { ComingSoon } from '@/components/coming-soon'
+
+export function ChatPage() {
+  return (
+    <ComingSoon
+      title="Chat"
+      icon={MessageSquare}
+      message="Chat with your models arrives in a later release of Web+."
+    />
+  )
+}
+
+export function ModelsPage() {
+  return (
+    <ComingSoon
+      title="Models"
+      icon={Boxes}
+      message="The LLM Manager, to see, pull, start and stop your models, arrives in a later release of Web+."
+    />
+  )
+}
+
+export function FactoryPage() {
+  return (
+    <ComingSoon
+      title="Code Factory"
+      icon={Workflow}
+      message="Code Factory pipelines, which turn a task into code step by step, arrive in a later release of Web+."
+    />
+  )
+}
+
+export function FilesPage() {
+  return (
+    <ComingSoon
+      title="Files"
+      icon={FileText}
+      message="Uploading and analysing files arrives in a later release of Web+."
+    />
+  )
+}

@@ -1,0 +1,5 @@
+import { PasswordForm } from '@/features/account/components/password-form'
+
+export default function PasswordSettingsPage() {
+  return <PasswordForm />
+}

@@ -1,0 +1,5 @@
+import { SessionsList } from '@/features/account/components/sessions-list'
+
+export default function SessionsSettingsPage() {
+  return <SessionsList />
+}

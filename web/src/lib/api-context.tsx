@@ -1,0 +1,28 @@
+// Hands the one ApiClient to hooks, and exposes its session (who is signed in) to components.
+import { createContext, type ReactNode, useContext, useSyncExternalStore } from 'react'
+import type { ApiClient, SessionState } from '@/lib/api-client'
+import type { User } from '@/types/api'
+
+const ApiClientContext = createContext<ApiClient | null>(null)
+
+export function ApiClientProvider({ client, children }: { client: ApiClient; children: ReactNode }) {
+  return <ApiClientContext.Provider value={client}>{children}</ApiClientContext.Provider>
+}
+
+export function useApiClient(): ApiClient {
+  const client = useContext(ApiClientContext)
+  if (!client) throw new Error('useApiClient must be used inside <ApiClientProvider>')
+  return client
+}
+
+export function useSession(): SessionState {
+  const client = useApiClient()
+  return useSyncExternalStore(client.subscribe, client.getSession)
+}
+
+/** The signed-in user; only for components rendered behind the sign-in guard. */
+export function useCurrentUser(): User {
+  const session = useSession()
+  if (session.status !== 'signed-in') throw new Error('useCurrentUser needs a signed-in session')
+  return session.user
+}
