@@ -29,6 +29,7 @@ import type { Config } from './config.js'
 import { type Db, type Dialect, openDb, ping } from './db/index.js'
 import { migrateToLatest } from './db/migrate.js'
 import { registerErrorHandling } from './http/errors.js'
+import { registerJsonParser } from './http/json-body.js'
 import { createRegistry, registerMetrics } from './http/metrics.js'
 import { registerSecurity } from './http/security.js'
 import { registerWeb } from './http/web.js'
@@ -139,6 +140,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   const serveApp = config.serveWeb && (await registerWeb(app))
   registerErrorHandling(app, { serveApp })
+  registerJsonParser(app)
   await registerSecurity(app, config.allowedOrigins)
   await app.register(cookie)
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })

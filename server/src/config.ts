@@ -58,6 +58,8 @@ const configSchema = z.object({
     .pipe(z.union([z.literal('off'), z.url()])),
   /** How often model status is reconciled with the hosts; 0 turns the loop off. */
   reconcileIntervalMs: z.coerce.number().int().min(0).default(5000),
+  /** Chat replies one user may have generating at once; more get a 429. */
+  chatMaxConcurrentGenerations: z.coerce.number().int().min(1).max(100).default(3),
 })
 
 export type Config = z.output<typeof configSchema> & { dataDir: string }
@@ -82,6 +84,7 @@ const envNames: Record<keyof ConfigInput, string> = {
   wsAuthTimeoutMs: 'WEBPLUS_WS_AUTH_TIMEOUT_MS',
   ollamaHost: 'OLLAMA_HOST',
   reconcileIntervalMs: 'WEBPLUS_RECONCILE_INTERVAL_MS',
+  chatMaxConcurrentGenerations: 'WEBPLUS_CHAT_MAX_CONCURRENT_GENERATIONS',
 }
 
 export class ConfigError extends Error {}

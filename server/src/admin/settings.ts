@@ -5,10 +5,12 @@ import { nowIso } from '../lib/ids.js'
 
 export const instanceSettingsSchema = z.object({
   registrationOpen: z.boolean(),
+  /** Chat tokens (in + out) one user may spend per UTC day; null = no limit. */
+  chatTokensPerDayPerUser: z.number().int().min(1).nullable(),
 })
 export type InstanceSettings = z.infer<typeof instanceSettingsSchema>
 
-const defaults: InstanceSettings = { registrationOpen: true }
+const defaults: InstanceSettings = { registrationOpen: true, chatTokensPerDayPerUser: null }
 const KEY = 'instance'
 
 export class SettingsService {

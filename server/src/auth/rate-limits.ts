@@ -5,7 +5,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import { tooManyRequests } from '../lib/problem.js'
 
 type Limiter = RateLimiterMemory | RateLimiterRedis
-export type LimitKind = 'loginIp' | 'loginAccount' | 'registerIp' | 'api'
+export type LimitKind = 'loginIp' | 'loginAccount' | 'registerIp' | 'registerAccount' | 'api'
 
 export interface RateLimitSettings {
   loginAttemptsPerMinute: number
@@ -24,6 +24,7 @@ export class RateLimits {
       loginIp: make('login-ip', settings.loginAttemptsPerMinute * 3, 60),
       loginAccount: make('login-account', settings.loginAttemptsPerMinute, 60),
       registerIp: make('register-ip', settings.loginAttemptsPerMinute, 60),
+      registerAccount: make('register-account', settings.loginAttemptsPerMinute, 60),
       api: make('api', settings.rateLimitPerMinute, 60),
     }
   }

@@ -13,7 +13,7 @@ import {
   userSchema,
 } from '../http/schemas.js'
 import { unauthorized } from '../lib/problem.js'
-import type { IssuedTokens } from './service.js'
+import { type IssuedTokens, normalizeEmail } from './service.js'
 
 export const REFRESH_COOKIE = 'wp_refresh'
 const COOKIE_PATH = '/api/v1/auth'
@@ -76,6 +76,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       await rateLimits.consume('registerIp', request.ip)
+      await rateLimits.consume('registerAccount', normalizeEmail(request.body.email))
       const user = await auth.register(request.body, clientInfo(request))
       return reply.code(201).send({ user })
     },
@@ -95,7 +96,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       await rateLimits.consume('loginIp', request.ip)
-      await rateLimits.consume('loginAccount', request.body.email.trim().toLowerCase())
+      await rateLimits.consume('loginAccount', normalizeEmail(request.body.email))
       const issued = await auth.login(request.body, clientInfo(request))
       return sendTokens(request, reply, issued)
     },
@@ -128,7 +129,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     '/auth/logout',
     {
       config: { access: { public: true } },
-      schema: { tags: ['auth'], summary: 'Sign out this session', response: { 204: z.null() } },
+      schema: { tags: ['auth'], summary: 'Sign out this session', security: [], response: { 204: z.null() } },
     },
     async (request, reply) => {
       await auth.logout(request.cookies[REFRESH_COOKIE], request.auth?.sessionId, clientInfo(request))

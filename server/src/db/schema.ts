@@ -1,6 +1,6 @@
 // Row types for every table, combined into one Database type for Kysely.
 // Times are ISO-8601 UTC strings on both dialects; flags are nullable timestamps.
-import type { Insertable, Selectable, Updateable } from 'kysely'
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
 
 export type Role = 'admin' | 'developer' | 'user'
 
@@ -157,6 +157,90 @@ export interface UsageEventsTable {
   cost: number
 }
 
+export type TitleState = 'default' | 'auto' | 'user'
+
+/** A chat conversation; `selected_leaf_id` is the message whose branch the owner last chose. */
+export interface ConversationsTable {
+  id: string
+  user_id: string
+  title: string
+  /** `default` until auto-titled (`auto`) or renamed by the owner (`user`). */
+  title_state: TitleState
+  folder: string | null
+  model_id: string | null
+  system_prompt: string | null
+  temperature: number | null
+  top_p: number | null
+  max_tokens: number | null
+  selected_leaf_id: string | null
+  pinned_at: string | null
+  archived_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ConversationTagsTable {
+  conversation_id: string
+  tag: string
+}
+
+export type MessageRole = 'user' | 'assistant'
+export type MessageState = 'complete' | 'streaming' | 'stopped' | 'error' | 'interrupted'
+
+/** One node of a conversation's message tree; siblings are edits or regenerations. */
+export interface MessagesTable {
+  id: string
+  conversation_id: string
+  parent_id: string | null
+  /** Number of ancestors (0 for a root). */
+  depth: number
+  role: MessageRole
+  content: string
+  state: MessageState
+  error: string | null
+  model_id: string | null
+  model_name: string | null
+  /** The latest generation that wrote this message. */
+  generation_id: string | null
+  input_tokens: number | null
+  output_tokens: number | null
+  ttft_ms: number | null
+  duration_ms: number | null
+  cost: number | null
+  /** Older messages left out of the context of this reply to fit the model. */
+  context_trimmed: Generated<number>
+  feedback_rating: 'up' | 'down' | null
+  feedback_comment: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** A reply job: writes one assistant message (a `continue` adds a second job to the same message). */
+export interface GenerationsTable {
+  id: string
+  message_id: string
+  user_id: string
+  state: MessageState
+  /** The id of the last stream event, once finished. */
+  seq: Generated<number>
+  error: string | null
+  created_at: string
+  finished_at: string | null
+}
+
+export interface ChatPresetsTable {
+  id: string
+  user_id: string
+  name: string
+  model_id: string | null
+  system_prompt: string | null
+  temperature: number | null
+  top_p: number | null
+  max_tokens: number | null
+  created_at: string
+  updated_at: string
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -169,6 +253,11 @@ export interface Database {
   model_hosts: ModelHostsTable
   pulls: PullsTable
   usage_events: UsageEventsTable
+  conversations: ConversationsTable
+  conversation_tags: ConversationTagsTable
+  messages: MessagesTable
+  generations: GenerationsTable
+  chat_presets: ChatPresetsTable
 }
 
 export type User = Selectable<UsersTable>
@@ -182,3 +271,8 @@ export type Model = Selectable<ModelsTable>
 export type ModelHost = Selectable<ModelHostsTable>
 export type Pull = Selectable<PullsTable>
 export type UsageEvent = Selectable<UsageEventsTable>
+export type Conversation = Selectable<ConversationsTable>
+export type Message = Selectable<MessagesTable>
+export type NewMessage = Insertable<MessagesTable>
+export type Generation = Selectable<GenerationsTable>
+export type ChatPreset = Selectable<ChatPresetsTable>

@@ -2,7 +2,8 @@
 // wrong; server errors are logged with the request and answered without internals.
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-import { type FieldError, HttpProblem, type ProblemBody, problemBody } from '../lib/problem.js'
+import { cleanMessage, type FieldError, HttpProblem, type ProblemBody, problemBody } from '../lib/problem.js'
+import { ProviderError } from '../providers/types.js'
 import { isAppRoute } from './web.js'
 
 const PROBLEM = 'application/problem+json; charset=utf-8'
@@ -34,9 +35,14 @@ export function clientProblem(error: FastifyError, instance: string): ProblemBod
     return problemBody(400, 'validation-failed', `The ${where} is invalid`, instance, errors)
   }
   if (error instanceof HttpProblem) return error.toBody(instance)
-  if (/prototype property/.test(error.message)) {
-    const detail = 'The body contains a forbidden key (__proto__ or constructor.prototype)'
-    return problemBody(400, 'forbidden-key', detail, instance)
+  // Provider failures carry messages written for users (e.g. "host unreachable").
+  if (error instanceof ProviderError) {
+    return problemBody(
+      error.status,
+      `provider-${error.kind.replaceAll('_', '-')}`,
+      cleanMessage(error.message),
+      instance,
+    )
   }
   const known = error.code ? fastifyCodes[error.code] : undefined
   if (known) return problemBody(known[0], known[1], known[2], instance)

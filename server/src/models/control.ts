@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../db/index.js'
 import type { Provider } from '../db/schema.js'
 import { badRequest, cleanMessage, conflict, notFound } from '../lib/problem.js'
-import type { ModelInfo, RunningModel } from '../providers/types.js'
+import type { ModelDetails, ModelInfo, RunningModel } from '../providers/types.js'
 import type { CatalogService, PublicModel } from './catalog.js'
 import { localKinds } from './catalog.js'
 import type { ConnectionService } from './connections.js'
@@ -49,6 +49,20 @@ export class ModelControl {
     await this.catalog.setHostStatus(modelId, provider.id, 'unloading')
     this.settle(modelId, provider, () => adapter.unload?.(model.name), 'unload')
     return this.catalog.getFor('admin', modelId)
+  }
+
+  /** Modelfile, parameters, template and license, as the host reports them. */
+  async details(modelId: string, hostId?: string): Promise<ModelDetails> {
+    const model = await this.catalog.find(modelId)
+    const provider = await this.pickHost(modelId, hostId)
+    const adapter = this.connections.adapterFor(provider)
+    if (!adapter.show) {
+      return {
+        name: model.name,
+        capabilities: JSON.parse(model.capabilities) as ModelDetails['capabilities'],
+      }
+    }
+    return adapter.show(model.name)
   }
 
   /** Deletes a model's files from a host. */

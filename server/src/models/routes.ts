@@ -398,6 +398,39 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
   }
 
   app.get(
+    '/models/:id/details',
+    {
+      config: { access: admin },
+      schema: {
+        tags,
+        summary: 'Modelfile, parameters, template and license from a host',
+        params: idParams,
+        querystring: z.strictObject({ hostId: z.string().max(64).optional() }),
+        response: {
+          200: z.object({
+            name: z.string(),
+            modelfile: z.string().optional(),
+            parameters: z.string().optional(),
+            template: z.string().optional(),
+            system: z.string().optional(),
+            license: z.string().optional(),
+            family: z.string().optional(),
+            parameterSize: z.string().optional(),
+            quantization: z.string().optional(),
+            contextLength: z.number().optional(),
+            capabilities: z.array(z.string()),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { modelInfo: _raw, ...details } = await control.details(request.params.id, request.query.hostId)
+      return details
+    },
+  )
+
+  app.get(
     '/models/:id/metrics',
     {
       schema: {
