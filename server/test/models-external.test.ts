@@ -44,35 +44,70 @@ describe.each(dbKinds)('LLM Manager with external providers on %s', (kind) => {
   afterAll(() => t.close())
 
   const provider = async (payload: Record<string, unknown>) => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/providers', headers: admin.auth, payload })
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/providers',
+      headers: admin.auth,
+      payload,
+    })
     expect(response.statusCode).toBe(201)
     return response.json<{ id: string }>()
   }
   const list = async (who: SignedIn) =>
-    (await t.app.inject({ url: '/api/v1/models?refresh=true', headers: who.auth })).json<{ items: ModelView[] }>().items
+    (await t.app.inject({ url: '/api/v1/models?refresh=true', headers: who.auth })).json<{
+      items: ModelView[]
+    }>().items
 
   it('lists an OpenAI-compatible server and treats start/stop as enable/disable for users', async () => {
     const fake = await FakeOpenAI.start({ apiKey: 'sk-compat-1234' })
     closers.push(() => fake.close())
-    const created = await provider({ name: 'vllm', kind: 'openai-compatible', baseUrl: fake.baseUrl, apiKey: 'sk-compat-1234' })
-    const test = await t.app.inject({ method: 'POST', url: `/api/v1/providers/${created.id}/test`, headers: admin.auth })
+    const created = await provider({
+      name: 'vllm',
+      kind: 'openai-compatible',
+      baseUrl: fake.baseUrl,
+      apiKey: 'sk-compat-1234',
+    })
+    const test = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/providers/${created.id}/test`,
+      headers: admin.auth,
+    })
     expect(test.json()).toMatchObject({ ok: true })
     const mini = (await list(admin)).find((m) => m.name === 'gpt-4o-mini')
     expect(mini).toMatchObject({ enabled: true, status: 'available' })
     expect(fake.requests.every((r) => r.headers.authorization === 'Bearer sk-compat-1234')).toBe(true)
 
-    const stop = await t.app.inject({ method: 'POST', url: `/api/v1/models/${mini?.id}/stop`, headers: admin.auth, payload: {} })
+    const stop = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/models/${mini?.id}/stop`,
+      headers: admin.auth,
+      payload: {},
+    })
     expect(stop.json()).toMatchObject({ enabled: false, status: 'disabled' })
     expect((await list(user)).some((m) => m.id === mini?.id)).toBe(false)
-    await t.app.inject({ method: 'POST', url: `/api/v1/models/${mini?.id}/start`, headers: admin.auth, payload: {} })
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/models/${mini?.id}/start`,
+      headers: admin.auth,
+      payload: {},
+    })
     expect((await list(user)).some((m) => m.id === mini?.id)).toBe(true)
   })
 
   it('shows a wrong key as a failed connection test with the provider error text', async () => {
     const fake = await FakeOpenAI.start({ apiKey: 'sk-right' })
     closers.push(() => fake.close())
-    const created = await provider({ name: 'bad-key', kind: 'openai-compatible', baseUrl: fake.baseUrl, apiKey: 'sk-wrong' })
-    const test = await t.app.inject({ method: 'POST', url: `/api/v1/providers/${created.id}/test`, headers: admin.auth })
+    const created = await provider({
+      name: 'bad-key',
+      kind: 'openai-compatible',
+      baseUrl: fake.baseUrl,
+      apiKey: 'sk-wrong',
+    })
+    const test = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/providers/${created.id}/test`,
+      headers: admin.auth,
+    })
     expect(test.json()).toMatchObject({ ok: false, error: expect.stringMatching(/key|auth/i) })
     const row = await t.app.inject({ url: `/api/v1/providers/${created.id}`, headers: admin.auth })
     expect(row.json()).toMatchObject({ status: 'unreachable', apiKey: { set: true, last4: 'rong' } })
@@ -85,7 +120,10 @@ describe.each(dbKinds)('LLM Manager with external providers on %s', (kind) => {
     const llama = (await list(admin)).find((m) => m.name === 'llama3.2:1b')
     const details = await t.app.inject({ url: `/api/v1/models/${llama?.id}/details`, headers: admin.auth })
     expect(details.statusCode).toBe(200)
-    expect(details.json()).toMatchObject({ license: expect.stringContaining('LLAMA'), template: '{{ .Prompt }}' })
+    expect(details.json()).toMatchObject({
+      license: expect.stringContaining('LLAMA'),
+      template: '{{ .Prompt }}',
+    })
     expectProblem(await t.app.inject({ url: `/api/v1/models/${llama?.id}/details`, headers: user.auth }), 403)
   })
 
@@ -103,7 +141,8 @@ describe.each(dbKinds)('LLM Manager with external providers on %s', (kind) => {
       })
       expect(started.statusCode).toBe(202)
       return until(
-        async () => (await t.app.inject({ url: `/api/v1/pulls/${started.json().id}`, headers: admin.auth })).json(),
+        async () =>
+          (await t.app.inject({ url: `/api/v1/pulls/${started.json().id}`, headers: admin.auth })).json(),
         (p) => p.status !== 'running',
         'pull to settle',
       )
@@ -129,7 +168,12 @@ describe.each(dbKinds)('LLM Manager with external providers on %s', (kind) => {
       socket.on('message', (raw) => {
         const event = JSON.parse(raw.toString())
         if (event.type === 'ready') {
-          void t.app.inject({ method: 'POST', url: `/api/v1/models/${llama?.id}/start`, headers: admin.auth, payload: {} })
+          void t.app.inject({
+            method: 'POST',
+            url: `/api/v1/models/${llama?.id}/start`,
+            headers: admin.auth,
+            payload: {},
+          })
         }
         if (event.type === 'model.status' && event.model.id === llama?.id) {
           statuses.push(event.model.status)
