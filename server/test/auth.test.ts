@@ -214,7 +214,7 @@ describe.each(dbKinds)('auth on %s', (kind) => {
       headers: admin.auth,
       payload: { registrationOpen: false },
     })
-    expect(closed.json()).toEqual({ registrationOpen: false })
+    expect(closed.json()).toEqual({ registrationOpen: false, chatTokensPerDayPerUser: null })
     expect((await t.app.inject({ url: '/api/v1/auth/status' })).json()).toEqual({
       registrationOpen: false,
       hasUsers: true,

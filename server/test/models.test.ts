@@ -193,8 +193,10 @@ describe.each(dbKinds)('LLM Manager on %s', (kind) => {
       (p) => p.status !== 'running',
       'pull to finish',
     )
-    expect(done).toMatchObject({ status: 'succeeded', percent: 100 })
-    expect((await models()).some((m) => m.name === 'tinyllama:latest')).toBe(true)
+    expect(done).toMatchObject({ status: 'succeeded', percent: 100, model: 'tinyllama:latest' })
+    const after = await models()
+    expect(after.find((m) => m.name === 'tinyllama:latest')?.status).toBe('available')
+    expect(after.some((m) => m.name === 'tinyllama')).toBe(false)
 
     const bad = await t.app.inject({
       method: 'POST',

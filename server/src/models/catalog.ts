@@ -3,7 +3,7 @@
 import type { Db } from '../db/index.js'
 import type { HostModelStatus, Model, ModelHost, Provider, ProviderKind, Role } from '../db/schema.js'
 import { newId, nowIso } from '../lib/ids.js'
-import { notFound } from '../lib/problem.js'
+import { badRequest, notFound } from '../lib/problem.js'
 import type { ModelInfo, RunningModel } from '../providers/types.js'
 import type { EventBus } from '../realtime/bus.js'
 
@@ -124,90 +124,100 @@ export class CatalogService {
     const runningByName = new Map((running ?? []).map((r) => [r.name, r]))
     const seen = new Set<string>()
     const changed: string[] = []
-
-    for (const info of models) {
-      const key = catalogKey(provider, info.name)
-      let model = byKey.get(key)
-      if (!model) {
-        model = await this.db
-          .insertInto('models')
-          .values({
-            id: newId(),
-            catalog_key: key,
-            name: info.name,
-            kind: provider.kind,
-            display_name: null,
-            family: info.family ?? null,
-            parameter_size: info.parameterSize ?? null,
-            quantization: info.quantization ?? null,
-            context_length: info.contextLength ?? null,
-            capabilities: JSON.stringify(info.capabilities),
-            size_bytes: info.sizeBytes ?? null,
-            enabled: 1,
-            allowed_roles: JSON.stringify(allRoles),
-            price_input_per_mtok: 0,
-            price_output_per_mtok: 0,
-            fallback_model_id: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        changed.push(model.id)
-      } else if (metadataChanged(model, info)) {
-        await this.db
-          .updateTable('models')
-          .set({
-            family: info.family ?? model.family,
-            parameter_size: info.parameterSize ?? model.parameter_size,
-            quantization: info.quantization ?? model.quantization,
-            context_length: info.contextLength ?? model.context_length,
-            capabilities: JSON.stringify(info.capabilities),
-            size_bytes: info.sizeBytes ?? model.size_bytes,
-            updated_at: now,
-          })
-          .where('id', '=', model.id)
-          .execute()
-      }
-      seen.add(model.id)
-      const live = runningByName.get(info.name)
-      const host = hostByModel.get(model.id)
-      const next = nextHostState(host, live, running !== null)
-      if (!host) {
-        await this.db
-          .insertInto('model_hosts')
-          .values({
+    const upserts: ModelHost[] = []
+    // One transaction per provider: on SQLite a commit per row would cost more than the work.
+    await this.db.transaction().execute(async (trx) => {
+      for (const info of models) {
+        const key = catalogKey(provider, info.name)
+        let model = byKey.get(key)
+        if (!model) {
+          model = await trx
+            .insertInto('models')
+            .values({
+              id: newId(),
+              catalog_key: key,
+              name: info.name,
+              kind: provider.kind,
+              display_name: null,
+              family: info.family ?? null,
+              parameter_size: info.parameterSize ?? null,
+              quantization: info.quantization ?? null,
+              context_length: info.contextLength ?? null,
+              capabilities: JSON.stringify(info.capabilities),
+              size_bytes: info.sizeBytes ?? null,
+              enabled: 1,
+              allowed_roles: JSON.stringify(allRoles),
+              price_input_per_mtok: 0,
+              price_output_per_mtok: 0,
+              fallback_model_id: null,
+              created_at: now,
+              updated_at: now,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow()
+          changed.push(model.id)
+        } else if (metadataChanged(model, info)) {
+          await trx
+            .updateTable('models')
+            .set({
+              family: info.family ?? model.family,
+              parameter_size: info.parameterSize ?? model.parameter_size,
+              quantization: info.quantization ?? model.quantization,
+              context_length: info.contextLength ?? model.context_length,
+              capabilities: JSON.stringify(info.capabilities),
+              size_bytes: info.sizeBytes ?? model.size_bytes,
+              updated_at: now,
+            })
+            .where('id', '=', model.id)
+            .execute()
+        }
+        seen.add(model.id)
+        const live = runningByName.get(info.name)
+        const host = hostByModel.get(model.id)
+        const next = nextHostState(host, live, running !== null)
+        const differs =
+          !host ||
+          host.status !== next.status ||
+          host.vram_bytes !== next.vram_bytes ||
+          host.expires_at !== next.expires_at
+        if (differs) {
+          upserts.push({
             model_id: model.id,
             provider_id: provider.id,
             ...next,
-            size_bytes: info.sizeBytes ?? null,
+            size_bytes: info.sizeBytes ?? host?.size_bytes ?? null,
             updated_at: now,
           })
-          .execute()
-        changed.push(model.id)
-      } else if (
-        host.status !== next.status ||
-        host.vram_bytes !== next.vram_bytes ||
-        host.expires_at !== next.expires_at
-      ) {
-        await this.db
-          .updateTable('model_hosts')
-          .set({ ...next, updated_at: now })
-          .where('model_id', '=', model.id)
-          .where('provider_id', '=', provider.id)
-          .execute()
-        changed.push(model.id)
+          changed.push(model.id)
+        }
       }
-    }
-    const gone = hosts.filter((h) => !seen.has(h.model_id) && h.status !== 'pulling').map((h) => h.model_id)
-    if (gone.length) {
-      await this.db
-        .deleteFrom('model_hosts')
-        .where('provider_id', '=', provider.id)
-        .where('model_id', 'in', gone)
-        .execute()
-      changed.push(...gone)
-    }
+      // One statement for every changed row, whatever their number.
+      for (let i = 0; i < upserts.length; i += 500) {
+        await trx
+          .insertInto('model_hosts')
+          .values(upserts.slice(i, i + 500))
+          .onConflict((oc) =>
+            oc.columns(['model_id', 'provider_id']).doUpdateSet((eb) => ({
+              status: eb.ref('excluded.status'),
+              vram_bytes: eb.ref('excluded.vram_bytes'),
+              expires_at: eb.ref('excluded.expires_at'),
+              error: eb.ref('excluded.error'),
+              size_bytes: eb.ref('excluded.size_bytes'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute()
+      }
+      const gone = hosts.filter((h) => !seen.has(h.model_id) && h.status !== 'pulling').map((h) => h.model_id)
+      if (gone.length) {
+        await trx
+          .deleteFrom('model_hosts')
+          .where('provider_id', '=', provider.id)
+          .where('model_id', 'in', gone)
+          .execute()
+        changed.push(...gone)
+      }
+    })
     if (changed.length) await this.announce(changed)
   }
 
@@ -331,7 +341,17 @@ export class CatalogService {
 
   async update(id: string, patch: ModelPatch): Promise<Model> {
     await this.find(id)
-    if (patch.fallbackModelId) await this.find(patch.fallbackModelId)
+    if (patch.fallbackModelId) {
+      const invalid = (message: string) =>
+        badRequest(`fallbackModelId ${message}`, [{ field: 'fallbackModelId', message }])
+      if (patch.fallbackModelId === id) throw invalid('cannot be the model itself')
+      const fallback = await this.db
+        .selectFrom('models')
+        .select('id')
+        .where('id', '=', patch.fallbackModelId)
+        .executeTakeFirst()
+      if (!fallback) throw invalid('is not a known model')
+    }
     const changes: Partial<Model> = { updated_at: nowIso() }
     if (patch.enabled !== undefined) changes.enabled = patch.enabled ? 1 : 0
     if (patch.displayName !== undefined) changes.display_name = patch.displayName || null

@@ -5,6 +5,7 @@ import type { Db } from '../db/index.js'
 import type { Pull } from '../db/schema.js'
 import { newId, nowIso } from '../lib/ids.js'
 import { badRequest, cleanMessage, conflict, notFound } from '../lib/problem.js'
+import { withTag } from '../providers/index.js'
 import type { EventBus } from '../realtime/bus.js'
 import type { CatalogService } from './catalog.js'
 import type { ConnectionService } from './connections.js'
@@ -71,8 +72,10 @@ export class PullService {
       .execute()
   }
 
-  async start(providerId: string, model: string, userId: string): Promise<PublicPull> {
+  async start(providerId: string, requested: string, userId: string): Promise<PublicPull> {
     const provider = await this.connections.get(providerId)
+    // Ollama names `llama3` and `llama3:latest` the same model; store the name it will list.
+    const model = provider.kind === 'ollama' ? withTag(requested) : requested
     const adapter = this.connections.adapterFor(provider)
     if (!adapter.pull) throw badRequest(`${provider.kind} providers cannot pull models`)
     const active = await this.db
@@ -185,7 +188,9 @@ export class PullService {
       this.running.delete(pull.id)
     }
     await save(true)
-    if (state.status !== 'succeeded') await this.catalog.removeHost(modelId, pull.provider_id)
+    // Settle the host row; the sync below then records what the host really has.
+    if (state.status === 'succeeded') await this.catalog.setHostStatus(modelId, pull.provider_id, 'available')
+    else await this.catalog.removeHost(modelId, pull.provider_id)
     await this.onFinished(pull.provider_id)
   }
 }

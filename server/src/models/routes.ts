@@ -93,7 +93,10 @@ const modelNameSchema = z
   .regex(/^[\w.:/@+-]+$/, 'may contain letters, digits and . : / @ + - _')
 const hostBody = z.strictObject({
   hostId: z.string().max(64).optional(),
-  keepAlive: z.string().max(20).optional(),
+  keepAlive: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?(ms|s|m|h)?$/, 'is a duration such as 30s, 10m, 1h, or -1 for forever')
+    .optional(),
 })
 
 export const modelRoutes: FastifyPluginAsyncZod = async (app) => {

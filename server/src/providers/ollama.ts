@@ -146,7 +146,7 @@ export class OllamaAdapter implements ProviderAdapter {
     const { models } = await this.call('/api/tags', tagsResponse, (client) => client.list())
     return mapWithLimit(models, SHOW_CONCURRENCY, async (model) => {
       const families = model.details?.families ?? (model.details?.family ? [model.details.family] : [])
-      const shown = await this.showOrNothing(model.name)
+      const shown = await this.showCached(model.name, model.digest ?? undefined)
       return {
         name: model.name,
         family: model.details?.family ?? undefined,
@@ -159,6 +159,19 @@ export class OllamaAdapter implements ProviderAdapter {
         modifiedAt: model.modified_at ?? undefined,
       }
     })
+  }
+
+  /** /api/show answers per model digest: a model's details change only when its digest does,
+   * so status polling costs one /api/tags and one /api/ps, not one call per model. */
+  private readonly shownByDigest = new Map<string, ShowResponse | undefined>()
+
+  private async showCached(model: string, digest: string | undefined): Promise<ShowResponse | undefined> {
+    if (!digest) return this.showOrNothing(model)
+    const key = `${model}@${digest}`
+    if (this.shownByDigest.has(key)) return this.shownByDigest.get(key)
+    const shown = await this.showOrNothing(model)
+    if (shown) this.shownByDigest.set(key, shown)
+    return shown
   }
 
   /** Details only enrich the list: a model whose /api/show fails is listed without them. */
