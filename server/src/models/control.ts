@@ -9,6 +9,8 @@ import type { CatalogService, PublicModel } from './catalog.js'
 import { localKinds } from './catalog.js'
 import type { ConnectionService } from './connections.js'
 
+const HEALTH_WRITE_EVERY_MS = 30_000
+
 export class ModelControl {
   private timer: NodeJS.Timeout | null = null
   private cycle: Promise<void> | null = null
@@ -168,7 +170,11 @@ export class ModelControl {
       }
       return
     }
-    await this.connections.markHealth(provider.id, true, Math.round(performance.now() - started), null)
+    // A healthy host seen healthy moments ago needs no write on every cycle.
+    const recent = provider.checked_at && Date.now() - Date.parse(provider.checked_at) < HEALTH_WRITE_EVERY_MS
+    if (provider.status !== 'ok' || !recent) {
+      await this.connections.markHealth(provider.id, true, Math.round(performance.now() - started), null)
+    }
     await this.catalog.applyProviderState({ ...provider, status: 'ok' }, state[0], state[1])
   }
 

@@ -58,6 +58,7 @@ export class RealtimeHub {
   }
 
   private deliver({ userId, roles, event }: BusMessage): void {
+    if (this.byUser.size === 0) return
     const payload = JSON.stringify(event)
     if (userId !== null) {
       for (const connection of this.byUser.get(userId) ?? []) connection.socket.send(payload)
