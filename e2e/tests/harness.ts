@@ -43,7 +43,8 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
-export async function startServer(): Promise<RunningServer> {
+/** `env` adds to (or overrides) the server's environment, e.g. OLLAMA_HOST for a fake Ollama. */
+export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
   const port = await freePort()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webplus-e2e-'))
   const child: ChildProcess = spawn(
@@ -56,7 +57,10 @@ export async function startServer(): Promise<RunningServer> {
       '--data-dir',
       dataDir,
     ],
-    { env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', WEBPLUS_LOG_LEVEL: 'warn' }, stdio: 'inherit' },
+    {
+      env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', WEBPLUS_LOG_LEVEL: 'warn', ...options.env },
+      stdio: 'inherit',
+    },
   )
   const baseUrl = `http://127.0.0.1:${port}`
   for (let i = 0; i < 100; i++) {

@@ -3,7 +3,7 @@ import { createBrowserRouter, Navigate, type RouteObject } from 'react-router'
 import { FullPageSpinner } from '@/components/full-page-spinner'
 import { GuestOnly, RequireAuth, RequireRole } from './guards'
 import { AppShell } from './layout/app-shell'
-import { ChatPage, FactoryPage, FilesPage, ModelsPage } from './routes/coming-soon-pages'
+import { ChatPage, FactoryPage, FilesPage } from './routes/coming-soon-pages'
 import { NotFoundPage } from './routes/not-found'
 import { RouteErrorPage } from './routes/route-error'
 import { SettingsLayout } from './routes/settings/settings-layout'
@@ -36,7 +36,7 @@ export const routes: RouteObject[] = [
             children: [
               { index: true, element: <Navigate to="/chat" replace /> },
               { path: 'chat', element: <ChatPage /> },
-              { path: 'models', element: <ModelsPage /> },
+              { path: 'models', lazy: lazyPage(() => import('./routes/models')) },
               { path: 'factory', element: <FactoryPage /> },
               { path: 'files', element: <FilesPage /> },
               {
@@ -59,6 +59,7 @@ export const routes: RouteObject[] = [
                     children: [
                       { index: true, element: <Navigate to="users" replace /> },
                       { path: 'users', lazy: lazyPage(() => import('./routes/admin/users')) },
+                      { path: 'providers', lazy: lazyPage(() => import('./routes/admin/providers')) },
                       { path: 'audit', lazy: lazyPage(() => import('./routes/admin/audit')) },
                     ],
                   },

@@ -1,5 +1,6 @@
 import { Outlet } from 'react-router'
 import { Logo } from '@/components/logo'
+import { useLiveModelUpdates } from '@/features/models/hooks/use-live-model-updates'
 import { ConnectionIndicator } from './connection-indicator'
 import { MobileNav } from './mobile-nav'
 import { NavLinks } from './nav-links'
@@ -8,6 +9,8 @@ import { UserMenu } from './user-menu'
 
 /** The signed-in frame: sidebar on desktop, drawer on mobile, header with status and menus. */
 export function AppShell() {
+  // Model status and pull progress stay live in the cache on every page, not only on Models.
+  useLiveModelUpdates()
   return (
     <div className="flex min-h-dvh">
       <aside className="fixed inset-y-0 left-0 z-30 hidden w-60 flex-col border-r bg-sidebar md:flex">

@@ -1,5 +1,5 @@
 // Features that arrive in later releases: each page says so plainly.
-import { Boxes, FileText, MessageSquare, Workflow } from 'lucide-react'
+import { FileText, MessageSquare, Workflow } from 'lucide-react'
 import { ComingSoon } from '@/components/coming-soon'
 
 export function ChatPage() {
@@ -8,16 +8,6 @@ export function ChatPage() {
       title="Chat"
       icon={MessageSquare}
       message="Chat with your models arrives in a later release of Web+."
-    />
-  )
-}
-
-export function ModelsPage() {
-  return (
-    <ComingSoon
-      title="Models"
-      icon={Boxes}
-      message="The LLM Manager, to see, pull, start and stop your models, arrives in a later release of Web+."
     />
   )
 }

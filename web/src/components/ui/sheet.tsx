@@ -3,7 +3,7 @@ import { Dialog as SheetPrimitive } from 'radix-ui'
 import type * as React from 'react'
 import { cn } from '@/lib/utils'
 
-/** A panel that slides in from the left edge; the mobile navigation drawer. */
+/** A panel along the left edge (the mobile navigation) or the right (details drawers). */
 export const Sheet = SheetPrimitive.Root
 export const SheetTrigger = SheetPrimitive.Trigger
 export const SheetClose = SheetPrimitive.Close
@@ -11,15 +11,17 @@ export const SheetClose = SheetPrimitive.Close
 export function SheetContent({
   className,
   children,
+  side = 'left',
   ...props
-}: React.ComponentProps<typeof SheetPrimitive.Content>) {
+}: React.ComponentProps<typeof SheetPrimitive.Content> & { side?: 'left' | 'right' }) {
   return (
     <SheetPrimitive.Portal>
       <SheetPrimitive.Overlay data-slot="sheet-overlay" className="fixed inset-0 z-50 bg-black/50" />
       <SheetPrimitive.Content
         data-slot="sheet-content"
         className={cn(
-          'fixed inset-y-0 left-0 z-50 flex h-full w-3/4 max-w-xs flex-col gap-4 border-r bg-background shadow-lg',
+          'fixed inset-y-0 z-50 flex h-full flex-col gap-4 bg-background shadow-lg',
+          side === 'left' ? 'left-0 w-3/4 max-w-xs border-r' : 'right-0 w-full border-l sm:max-w-xl',
           className,
         )}
         {...props}

@@ -1,0 +1,5 @@
+import { ProvidersList } from '@/features/providers/components/providers-list'
+
+export default function AdminProvidersPage() {
+  return <ProvidersList />
+}
