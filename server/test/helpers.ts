@@ -36,8 +36,21 @@ export async function createPgDatabase(): Promise<{ url: string; drop: () => Pro
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl })
       await client.connect()
-      await client.query(`drop database if exists ${name} with (force)`)
-      await client.end()
+      try {
+        // An autovacuum worker in the database can make a forced drop fail for a role without
+        // pg_signal_backend; it finishes quickly, so try a few times.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query(`drop database if exists ${name} with (force)`)
+            break
+          } catch (error) {
+            if (attempt >= 10) throw error
+            await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+          }
+        }
+      } finally {
+        await client.end()
+      }
     },
   }
 }
