@@ -1,4 +1,6 @@
 // `npm run bench`: runs every benchmark in one process run and prints figures and ratios.
+import { benchEmbedded } from './embedded.js'
+import { benchGateway, printGateway } from './gateway.js'
 import { benchReconcile } from './reconcile.js'
 
 const fmt = (n: number) => n.toFixed(2)
@@ -11,3 +13,17 @@ console.log(
 console.log(
   `  150 loaded rows changed : ${fmt(reconcile.changingMs)} ms  (target < ${reconcile.targetMs} ms, ratio ${fmt(reconcile.changingMs / reconcile.targetMs)})`,
 )
+
+const embedded = await benchEmbedded()
+console.log(
+  `Embedded engine: tokens/s through Web+ vs node-llama-cpp directly (tiny GGUF; ${embedded.settings})`,
+)
+console.log(
+  `  Web+ (${embedded.path}) : ${fmt(embedded.webplus.tokensPerSecond)} tokens/s  (${embedded.webplus.tokens} tokens)`,
+)
+console.log(
+  `  node-llama-cpp directly : ${fmt(embedded.direct.tokensPerSecond)} tokens/s  (${embedded.direct.tokens} tokens)`,
+)
+console.log(`  ratio : ${fmt(embedded.ratio)}  (target >= 0.95)`)
+
+printGateway(await benchGateway())

@@ -25,9 +25,17 @@ import { RateLimits } from './auth/rate-limits.js'
 import { authRoutes } from './auth/routes.js'
 import { AuthService } from './auth/service.js'
 import { AccessTokens } from './auth/tokens.js'
+import { type ChatServices, createChatServices } from './chat/index.js'
+import { chatRoutes } from './chat/routes.js'
 import type { Config } from './config.js'
 import { type Db, type Dialect, openDb, ping } from './db/index.js'
 import { migrateToLatest } from './db/migrate.js'
+import {
+  createGatewayServices,
+  type GatewayServices,
+  gatewayApiRoutes,
+  gatewayRoutes,
+} from './gateway/index.js'
 import { registerErrorHandling } from './http/errors.js'
 import { registerJsonParser } from './http/json-body.js'
 import { createRegistry, registerMetrics } from './http/metrics.js'
@@ -36,7 +44,12 @@ import { registerWeb } from './http/web.js'
 import { newId } from './lib/ids.js'
 import { deriveKey, loadOrCreateSecret } from './lib/secret.js'
 import { SecretBox } from './lib/secret-box.js'
-import { createModelServices, type ModelServices, startModelServices } from './models/index.js'
+import {
+  createModelServices,
+  type ModelServices,
+  startModelServices,
+  stopModelServices,
+} from './models/index.js'
 import { modelRoutes } from './models/routes.js'
 import { createBus, type EventBus } from './realtime/bus.js'
 import { RealtimeHub } from './realtime/hub.js'
@@ -53,6 +66,8 @@ export interface Services extends ModelServices {
   rateLimits: RateLimits
   bus: EventBus
   hub: RealtimeHub
+  chat: ChatServices
+  gateway: GatewayServices
 }
 
 declare module 'fastify' {
@@ -90,7 +105,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
-  const handle = openDb(config)
+  const handle = openDb(config, (error) => app.log.warn({ err: error }, 'idle database connection failed'))
   await migrateToLatest(handle.db)
   const secret = loadOrCreateSecret(config.dataDir, config.secret)
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined
@@ -109,6 +124,16 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     registry,
     log: app.log,
   })
+  const chat = createChatServices({
+    db: handle.db,
+    dialect: handle.dialect,
+    audit,
+    settings,
+    bus,
+    log: app.log,
+    models,
+    maxConcurrentGenerations: config.chatMaxConcurrentGenerations,
+  })
   const services: Services = {
     ...models,
     db: handle.db,
@@ -121,6 +146,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     rateLimits: new RateLimits(config, redis),
     bus,
     hub: new RealtimeHub(bus, app.log),
+    chat,
+    gateway: createGatewayServices({ db: handle.db, models, bus, redis, log: app.log }),
   }
   app.decorate('services', services)
   app.addHook('onRequest', async (request, reply) => {
@@ -129,9 +156,15 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.decorate('config', config)
   app.addHook('onReady', async () => {
     await startModelServices(models, config, app.log)
+    await chat.start()
+  })
+  // Before the server stops listening: running replies are kept as `interrupted`, and open
+  // event streams end (they would otherwise hold the server open).
+  app.addHook('preClose', async () => {
+    await chat.close()
   })
   app.addHook('onClose', async () => {
-    await models.control.stopLoop()
+    await stopModelServices(models)
     services.hub.close()
     await bus.close()
     redis?.disconnect()
@@ -187,8 +220,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       await api.register(auditRoutes)
       await api.register(realtimeRoutes)
       await api.register(modelRoutes)
+      await api.register(chatRoutes)
+      await api.register(gatewayApiRoutes)
     },
     { prefix: '/api/v1' },
   )
+  await app.register(gatewayRoutes, { prefix: '/v1' })
   return app
 }

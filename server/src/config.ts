@@ -60,9 +60,23 @@ const configSchema = z.object({
   reconcileIntervalMs: z.coerce.number().int().min(0).default(5000),
   /** Chat replies one user may have generating at once; more get a 429. */
   chatMaxConcurrentGenerations: z.coerce.number().int().min(1).max(100).default(3),
+  /** The embedded llama.cpp engine: its provider is created on first start; 'false' skips that. */
+  embedded: bool.default(true),
+  /** Where GGUF files live; default <dataDir>/models. Imports must be inside it. */
+  embeddedModelsDir: z.string().min(1).optional(),
+  /** Memory loaded models may take together; default half of the machine's RAM. */
+  embeddedMemoryBudgetMb: z.coerce.number().int().min(1).optional(),
+  /** Loading past the budget unloads the least recently used model, or refuses. */
+  embeddedOnBudget: z.enum(['evict-lru', 'refuse']).default('evict-lru'),
+  /** Threads per loaded model; default (and maximum) the machine's core count. */
+  embeddedThreads: z.coerce.number().int().min(1).optional(),
+  /** Context size a model is loaded with (capped at what the model was trained for). */
+  embeddedContextSize: z.coerce.number().int().min(64).max(1_048_576).default(4096),
+  /** 'auto' uses CUDA/Vulkan/Metal when a prebuilt binary works here; 'off' is CPU only. */
+  embeddedGpu: z.enum(['auto', 'off']).default('auto'),
 })
 
-export type Config = z.output<typeof configSchema> & { dataDir: string }
+export type Config = z.output<typeof configSchema> & { dataDir: string; embeddedModelsDir: string }
 export type ConfigInput = Partial<Record<keyof z.input<typeof configSchema>, string | undefined>>
 
 const envNames: Record<keyof ConfigInput, string> = {
@@ -85,6 +99,13 @@ const envNames: Record<keyof ConfigInput, string> = {
   ollamaHost: 'OLLAMA_HOST',
   reconcileIntervalMs: 'WEBPLUS_RECONCILE_INTERVAL_MS',
   chatMaxConcurrentGenerations: 'WEBPLUS_CHAT_MAX_CONCURRENT_GENERATIONS',
+  embedded: 'WEBPLUS_EMBEDDED',
+  embeddedModelsDir: 'WEBPLUS_EMBEDDED_MODELS_DIR',
+  embeddedMemoryBudgetMb: 'WEBPLUS_EMBEDDED_MEMORY_BUDGET_MB',
+  embeddedOnBudget: 'WEBPLUS_EMBEDDED_ON_BUDGET',
+  embeddedThreads: 'WEBPLUS_EMBEDDED_THREADS',
+  embeddedContextSize: 'WEBPLUS_EMBEDDED_CONTEXT_SIZE',
+  embeddedGpu: 'WEBPLUS_EMBEDDED_GPU',
 }
 
 export class ConfigError extends Error {}
@@ -107,7 +128,9 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     })
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) }
+  const dataDir = path.resolve(parsed.data.dataDir)
+  const embeddedModelsDir = path.resolve(dataDir, parsed.data.embeddedModelsDir ?? 'models')
+  return { ...parsed.data, dataDir, embeddedModelsDir }
 }
 
 export function envNameOf(key: keyof ConfigInput): string {

@@ -273,7 +273,8 @@ describe('webplus audit verify', () => {
 
       const intact = await runCli(['audit', 'verify', '--data-dir', db.dataDir])
       expect(intact.code, intact.stderr).toBe(0)
-      expect(intact.stdout).toMatch(/intact: 7 events/)
+      // Sign-up and sign-in, the five events, and the embedded engine registered at first start.
+      expect(intact.stdout).toMatch(/intact: 8 events/)
 
       const sqlite = new SqliteDatabase(sqlitePath(db.dataDir))
       sqlite.prepare("update audit_events set actor_ip = '10.6.6.6' where seq = 4").run()

@@ -17,10 +17,21 @@ import {
 import { accountEndpoints } from './matrix/account-routes.js'
 import { adminEndpoints } from './matrix/admin-routes.js'
 import { authEndpoints } from './matrix/auth-routes.js'
+import { chatEndpoints } from './matrix/chat-routes.js'
+import { embeddedEndpoints } from './matrix/embedded-routes.js'
+import { gatewayEndpoints } from './matrix/gateway-routes.js'
 import { type Ctx, type Endpoint, isNa } from './matrix/kit.js'
 import { connectModels, modelEndpoints } from './matrix/models-routes.js'
 
-const endpoints: Endpoint[] = [...authEndpoints, ...accountEndpoints, ...adminEndpoints, ...modelEndpoints]
+const endpoints: Endpoint[] = [
+  ...authEndpoints,
+  ...accountEndpoints,
+  ...adminEndpoints,
+  ...modelEndpoints,
+  ...embeddedEndpoints,
+  ...chatEndpoints,
+  ...gatewayEndpoints,
+]
 
 describe.each(dbKinds)('every /api/v1 endpoint on %s', (kind) => {
   let t: TestApp

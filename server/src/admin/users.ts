@@ -96,7 +96,7 @@ export class UserAdminService {
     })
   }
 
-  private async find(userId: string): Promise<User> {
+  async find(userId: string): Promise<User> {
     const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst()
     if (!user) throw notFound('User')
     return user

@@ -47,7 +47,13 @@ export async function branchUpFrom(
   startId: string,
   limit: number,
 ): Promise<Message[]> {
-  const { rows } = await sql<Message>`
+  const { rows } = await branchQuery(conversationId, startId, limit).execute(db)
+  return rows
+}
+
+/** The query behind branchUpFrom: each step is one primary-key lookup, and it stops at `limit`. */
+export function branchQuery(conversationId: string, startId: string, limit: number) {
+  return sql<Message>`
     with recursive branch as (
       select ${columnsOf('m')}, 1 as n from messages m
         where m.id = ${startId} and m.conversation_id = ${conversationId}
@@ -56,8 +62,7 @@ export async function branchUpFrom(
         join branch b on m.id = b.parent_id
         where b.n < ${limit}
     )
-    select ${columnsOf('branch')} from branch order by n desc`.execute(db)
-  return rows
+    select ${columnsOf('branch')} from branch order by n desc`
 }
 
 /** The newest leaf below `id` (or `id` itself), following the newest child at each level. */

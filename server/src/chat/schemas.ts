@@ -51,6 +51,10 @@ export const messageSchema = z.object({
   feedback: z.object({ rating: z.enum(['up', 'down']), comment: z.string().nullable() }).nullable(),
   siblingCount: z.number(),
   siblingIndex: z.number(),
+  streamSeq: z
+    .number()
+    .nullable()
+    .describe('While a reply streams: the event id its content includes; apply deltas with a higher seq'),
   createdAt: z.string(),
   updatedAt: z.string(),
 })
@@ -193,5 +197,5 @@ export const exportQuery = z.strictObject({
 
 export const exportedConversationSchema = z.object({
   conversation: conversationSchema,
-  messages: z.array(messageSchema.omit({ siblingCount: true, siblingIndex: true })),
+  messages: z.array(messageSchema.omit({ siblingCount: true, siblingIndex: true, streamSeq: true })),
 })

@@ -31,7 +31,11 @@ export interface Siblings {
   index: number
 }
 
-export function toPublicMessage(row: Message, siblings: Siblings = { count: 1, index: 0 }): PublicMessage {
+export function toPublicMessage(
+  row: Message,
+  siblings: Siblings = { count: 1, index: 0 },
+  streamSeq: number | null = null,
+): PublicMessage {
   const hasUsage = row.role === 'assistant' && row.state !== 'streaming' && row.duration_ms !== null
   return {
     id: row.id,
@@ -57,6 +61,7 @@ export function toPublicMessage(row: Message, siblings: Siblings = { count: 1, i
     feedback: row.feedback_rating ? { rating: row.feedback_rating, comment: row.feedback_comment } : null,
     siblingCount: siblings.count,
     siblingIndex: siblings.index,
+    streamSeq,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }

@@ -2,7 +2,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely'
+import {
+  Kysely,
+  type SqliteDatabase as KyselySqliteDatabase,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  sql,
+} from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.js'
 
@@ -27,6 +34,27 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/**
+ * better-sqlite3 compiles SQL on every prepare(), and Kysely prepares every query it runs: on a
+ * hot path (the gateway's auth, routing and usage rows) compiling costs about as much as running.
+ * Compiled statements are kept by SQL text (values are always bound parameters); one that is
+ * still being iterated is not shared. SQLite recompiles a kept statement after a schema change.
+ */
+function withStatementCache(database: SqliteDatabase.Database): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>()
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      const kept = statements.get(sql)
+      if (kept && !kept.busy) return kept
+      const statement = database.prepare(sql)
+      if (statements.size >= 500) statements.clear()
+      statements.set(sql, statement)
+      return statement
+    },
+  }
+}
+
 class WebplusSqliteDialect extends SqliteDialect {
   override createAdapter(): SqliteAdapter {
     return new TransactionalDdlSqliteAdapter()
@@ -41,10 +69,20 @@ export function sqlitePath(dataDir: string, databaseUrl?: string): string {
   return path.join(dataDir, 'webplus.sqlite')
 }
 
-export function openDb(options: { dataDir: string; databaseUrl?: string }): DbHandle {
+/** An idle pooled connection can fail (a restart, a dropped network): report it, don't crash. */
+export type PoolErrorHandler = (error: Error) => void
+
+const reportToStderr: PoolErrorHandler = (error) =>
+  console.error(`database connection failed: ${error.message}`)
+
+export function openDb(
+  options: { dataDir: string; databaseUrl?: string },
+  onPoolError: PoolErrorHandler = reportToStderr,
+): DbHandle {
   const url = options.databaseUrl
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 })
+    pool.on('error', onPoolError)
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, dialect: 'postgres', destroy: () => db.destroy() }
   }
@@ -55,7 +93,9 @@ export function openDb(options: { dataDir: string; databaseUrl?: string }): DbHa
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
   database.pragma('synchronous = NORMAL')
-  const db = new Kysely<Database>({ dialect: new WebplusSqliteDialect({ database }) })
+  const db = new Kysely<Database>({
+    dialect: new WebplusSqliteDialect({ database: withStatementCache(database) }),
+  })
   return { db, dialect: 'sqlite', destroy: () => db.destroy() }
 }
 

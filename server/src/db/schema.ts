@@ -241,6 +241,21 @@ export interface ChatPresetsTable {
   updated_at: string
 }
 
+/** Gateway limits of one user (`user:<id>`) or one API key (`key:<id>`); null = no limit. */
+export interface GatewayLimitsTable {
+  subject: string
+  user_id: string
+  api_key_id: string | null
+  requests_per_minute: number | null
+  tokens_per_minute: number | null
+  tokens_per_day: number | null
+  tokens_per_month: number | null
+  budget_per_day: number | null
+  budget_per_month: number | null
+  allowed_models: string | null // JSON array of model ids
+  updated_at: string
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -258,6 +273,7 @@ export interface Database {
   messages: MessagesTable
   generations: GenerationsTable
   chat_presets: ChatPresetsTable
+  gateway_limits: GatewayLimitsTable
 }
 
 export type User = Selectable<UsersTable>
@@ -276,3 +292,4 @@ export type Message = Selectable<MessagesTable>
 export type NewMessage = Insertable<MessagesTable>
 export type Generation = Selectable<GenerationsTable>
 export type ChatPreset = Selectable<ChatPresetsTable>
+export type GatewayLimitRow = Selectable<GatewayLimitsTable>

@@ -108,11 +108,7 @@ export class CatalogService {
     const existing = await this.db
       .selectFrom('models')
       .selectAll()
-      .where(
-        'catalog_key',
-        'in',
-        models.length ? models.map((m) => catalogKey(provider, m.name)) : ['\u0000'],
-      )
+      .where('catalog_key', 'in', models.length ? models.map((m) => catalogKey(provider, m.name)) : [''])
       .execute()
     const byKey = new Map(existing.map((m) => [m.catalog_key, m]))
     const hosts = await this.db
@@ -170,6 +166,7 @@ export class CatalogService {
             })
             .where('id', '=', model.id)
             .execute()
+          changed.push(model.id)
         }
         seen.add(model.id)
         const live = runningByName.get(info.name)
@@ -299,6 +296,15 @@ export class CatalogService {
     await this.announce([modelId])
   }
 
+  async modelIdsOn(providerId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('model_hosts')
+      .select('model_id')
+      .where('provider_id', '=', providerId)
+      .execute()
+    return rows.map((r) => r.model_id)
+  }
+
   async find(id: string): Promise<Model> {
     const model = await this.db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst()
     if (!model) throw notFound('Model')
@@ -312,7 +318,7 @@ export class CatalogService {
   /** Models with hosts, for one caller. Admins see everything; others what their role may use. */
   async list(role: Role, ids?: string[]): Promise<PublicModel[]> {
     let query = this.db.selectFrom('models').selectAll().orderBy('name')
-    if (ids) query = query.where('id', 'in', ids.length ? ids : ['\u0000'])
+    if (ids) query = query.where('id', 'in', ids.length ? ids : [''])
     const models = await query.execute()
     const [hosts, providers] = await Promise.all([
       this.db.selectFrom('model_hosts').selectAll().execute(),

@@ -6,6 +6,7 @@ import type { Provider, ProviderKind } from '../db/schema.js'
 import { newId, nowIso } from '../lib/ids.js'
 import { badRequest, cleanMessage, conflict, notFound } from '../lib/problem.js'
 import type { SecretBox } from '../lib/secret-box.js'
+import type { EmbeddedAdapter } from '../providers/embedded/index.js'
 import { createAdapter } from '../providers/index.js'
 import type { ProviderAdapter } from '../providers/types.js'
 
@@ -61,6 +62,8 @@ const defaultBaseUrls: Partial<Record<ProviderKind, string>> = {
 
 export class ConnectionService {
   private readonly adapters = new Map<string, { updatedAt: string; adapter: ProviderAdapter }>()
+  /** The one embedded engine of this process, set at start-up when it is enabled. */
+  private embedded: EmbeddedAdapter | null = null
 
   constructor(
     private readonly db: Db,
@@ -80,7 +83,11 @@ export class ConnectionService {
 
   async create(input: ProviderInput, actor: Actor): Promise<Provider> {
     const now = nowIso()
-    const baseUrl = normalizeBaseUrl(input.baseUrl || defaultBaseUrls[input.kind] || '')
+    // The embedded engine's "address" is its models folder (a file: URL), set by the server.
+    const baseUrl =
+      input.kind === 'embedded'
+        ? input.baseUrl
+        : normalizeBaseUrl(input.baseUrl || defaultBaseUrls[input.kind] || '')
     await this.ensureUniqueName(input.name)
     const provider = await this.db
       .insertInto('providers')
@@ -120,8 +127,11 @@ export class ConnectionService {
       await this.ensureUniqueName(patch.name)
       changes.name = patch.name
     }
-    if (patch.baseUrl !== undefined) {
-      const baseUrl = normalizeBaseUrl(patch.baseUrl)
+    if (current.kind === 'embedded' && patch.baseUrl !== undefined && patch.baseUrl !== current.base_url) {
+      throw badRequest('The embedded engine uses the models folder set by WEBPLUS_EMBEDDED_MODELS_DIR')
+    }
+    if (patch.baseUrl !== undefined && current.kind !== 'embedded') {
+      const baseUrl = normalizeBaseUrl(patch.baseUrl || defaultBaseUrls[current.kind] || '')
       if (baseUrl !== current.base_url) {
         if (current.api_key_sealed && patch.apiKey === undefined) {
           throw badRequest('Changing the base URL requires entering the API key again', [
@@ -142,6 +152,8 @@ export class ConnectionService {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow()
+    // A disabled embedded engine gives its memory back.
+    if (provider.kind === 'embedded' && provider.enabled === 0) await this.embedded?.close()
     await this.audit.record({
       action: 'provider.update',
       actorId: actor.id,
@@ -166,11 +178,27 @@ export class ConnectionService {
     })
   }
 
+  useEmbedded(adapter: EmbeddedAdapter): void {
+    this.embedded = adapter
+  }
+
+  /** Frees the embedded engine's loaded models (server shutdown). */
+  async closeEmbedded(): Promise<void> {
+    await this.embedded?.close()
+  }
+
+  /** The embedded engine, for what only it can do (imports, engine status). */
+  embeddedEngine(): EmbeddedAdapter {
+    if (!this.embedded)
+      throw badRequest('The embedded engine is turned off on this server (WEBPLUS_EMBEDDED)')
+    return this.embedded
+  }
+
   /** The adapter for a connection, rebuilt when the connection changes. */
   adapterFor(provider: Provider): ProviderAdapter {
+    if (provider.kind === 'embedded') return this.embeddedEngine()
     const cached = this.adapters.get(provider.id)
     if (cached && cached.updatedAt === provider.updated_at) return cached.adapter
-    if (provider.kind === 'embedded') throw badRequest('The embedded engine is not available in this build')
     const adapter = createAdapter({
       kind: provider.kind,
       baseUrl: provider.base_url,

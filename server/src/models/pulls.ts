@@ -2,10 +2,11 @@
 // percent, speed) is stored and pushed to admins live, so a reload or a second browser sees it.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../db/index.js'
-import type { Pull } from '../db/schema.js'
+import type { Provider, Pull } from '../db/schema.js'
 import { newId, nowIso } from '../lib/ids.js'
 import { badRequest, cleanMessage, conflict, notFound } from '../lib/problem.js'
 import { withTag } from '../providers/index.js'
+import type { PullProgress } from '../providers/types.js'
 import type { EventBus } from '../realtime/bus.js'
 import type { CatalogService } from './catalog.js'
 import type { ConnectionService } from './connections.js'
@@ -47,6 +48,13 @@ export function toPublicPull(p: Pull): PublicPull {
 
 const WRITE_EVERY_MS = 500
 
+/** What to pull: a model name (Ollama) or a file URL with an optional sha256 (embedded engine). */
+export type PullRequest =
+  | { model: string; url?: undefined }
+  | { url: string; sha256?: string; model?: undefined }
+
+type PullFn = (model: string, signal: AbortSignal) => AsyncIterable<PullProgress>
+
 export class PullService {
   private readonly running = new Map<string, AbortController>()
 
@@ -72,12 +80,9 @@ export class PullService {
       .execute()
   }
 
-  async start(providerId: string, requested: string, userId: string): Promise<PublicPull> {
+  async start(providerId: string, requested: PullRequest, userId: string): Promise<PublicPull> {
     const provider = await this.connections.get(providerId)
-    // Ollama names `llama3` and `llama3:latest` the same model; store the name it will list.
-    const model = provider.kind === 'ollama' ? withTag(requested) : requested
-    const adapter = this.connections.adapterFor(provider)
-    if (!adapter.pull) throw badRequest(`${provider.kind} providers cannot pull models`)
+    const { model, pullFn } = await this.pullFor(provider, requested)
     const active = await this.db
       .selectFrom('pulls')
       .select('id')
@@ -109,10 +114,52 @@ export class PullService {
     this.running.set(pull.id, controller)
     const catalogModel = await this.catalog.ensureModel(provider, model)
     await this.catalog.setHostStatus(catalogModel.id, providerId, 'pulling')
-    this.run(pull, adapter.pull.bind(adapter), controller, catalogModel.id).catch((error: unknown) =>
+    this.run(pull, pullFn, controller, catalogModel.id).catch((error: unknown) =>
       this.log.error({ err: error, pullId: pull.id }, 'pull bookkeeping failed'),
     )
     return toPublicPull(pull)
+  }
+
+  /** The model name a pull will create and how to run it; refuses the wrong kind of request. */
+  private async pullFor(
+    provider: Provider,
+    requested: PullRequest,
+  ): Promise<{ model: string; pullFn: PullFn }> {
+    if (provider.kind === 'embedded') {
+      if (requested.url === undefined) {
+        throw badRequest('The embedded engine downloads GGUF files: send {url, sha256?} instead of {model}', [
+          { field: 'url', message: 'is required for the embedded engine' },
+        ])
+      }
+      const engine = this.connections.embeddedEngine()
+      const source = {
+        url: requested.url,
+        ...(requested.sha256 ? { sha256: requested.sha256.toLowerCase() } : {}),
+      }
+      const model = engine.store.nameFromUrl(source.url)
+      if (await engine.store.has(model))
+        throw conflict(`A model named "${model}" already exists; delete it first`)
+      return { model, pullFn: (name, signal) => engine.pullUrl(name, source, signal) }
+    }
+    if (requested.model === undefined) {
+      throw badRequest(`${provider.kind} providers pull by model name: send {model} instead of {url}`, [
+        { field: 'model', message: `is required for ${provider.kind} providers` },
+      ])
+    }
+    const adapter = this.connections.adapterFor(provider)
+    if (!adapter.pull) throw badRequest(`${provider.kind} providers cannot pull models`)
+    // Ollama names `llama3` and `llama3:latest` the same model; store the name it will list.
+    const model = provider.kind === 'ollama' ? withTag(requested.model) : requested.model
+    return { model, pullFn: adapter.pull.bind(adapter) }
+  }
+
+  /** Adds a GGUF file already inside the embedded engine's models folder; returns its catalog id. */
+  async importModel(providerId: string, path: string): Promise<string> {
+    const provider = await this.connections.get(providerId)
+    if (provider.kind !== 'embedded') throw badRequest(`${provider.kind} providers cannot import files`)
+    const name = await this.connections.embeddedEngine().importFile(path)
+    await this.onFinished(providerId)
+    return (await this.catalog.ensureModel(provider, name)).id
   }
 
   async get(id: string): Promise<PublicPull> {
@@ -135,12 +182,7 @@ export class PullService {
     return pull
   }
 
-  private async run(
-    pull: Pull,
-    pullFn: NonNullable<ReturnType<ConnectionService['adapterFor']>['pull']>,
-    controller: AbortController,
-    modelId: string,
-  ): Promise<void> {
+  private async run(pull: Pull, pullFn: PullFn, controller: AbortController, modelId: string): Promise<void> {
     const state = { ...pull }
     let lastWrite = 0
     const samples: Array<{ at: number; bytes: number }> = []

@@ -3,64 +3,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { caller } from '../auth/guard.js'
 import { errorResponses, idParams, problemSchema, roleSchema } from '../http/schemas.js'
+import { badRequest } from '../lib/problem.js'
 import { toPublicProvider as toPublic } from './connections.js'
+import { embeddedRoutes } from './embedded-routes.js'
+import { modelSchema, providerSchema, pullSchema } from './schemas.js'
 import { metricWindows } from './usage.js'
 
 const providerKind = z.enum(['ollama', 'openai', 'anthropic', 'openai-compatible'])
-const providerSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: z.enum(['ollama', 'openai', 'anthropic', 'openai-compatible', 'embedded']),
-  baseUrl: z.string(),
-  apiKey: z.object({ set: z.boolean(), last4: z.string().nullable() }),
-  enabled: z.boolean(),
-  status: z.enum(['unknown', 'ok', 'unreachable']),
-  lastError: z.string().nullable(),
-  latencyMs: z.number().nullable(),
-  checkedAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-})
-const hostSchema = z.object({
-  providerId: z.string(),
-  providerName: z.string(),
-  status: z.enum(['available', 'loading', 'loaded', 'unloading', 'pulling', 'error', 'unreachable']),
-  sizeBytes: z.number().nullable(),
-  vramBytes: z.number().nullable(),
-  expiresAt: z.string().nullable(),
-  error: z.string().nullable(),
-})
-export const modelSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  displayName: z.string(),
-  kind: providerSchema.shape.kind,
-  family: z.string().nullable(),
-  parameterSize: z.string().nullable(),
-  quantization: z.string().nullable(),
-  contextLength: z.number().nullable(),
-  capabilities: z.array(z.string()),
-  sizeBytes: z.number().nullable(),
-  enabled: z.boolean(),
-  allowedRoles: z.array(roleSchema),
-  pricing: z.object({ inputPerMTok: z.number(), outputPerMTok: z.number() }),
-  status: z.union([hostSchema.shape.status, z.literal('disabled')]),
-  hosts: z.array(hostSchema),
-})
-const pullSchema = z.object({
-  id: z.string(),
-  providerId: z.string(),
-  model: z.string(),
-  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
-  detail: z.string().nullable(),
-  completedBytes: z.number(),
-  totalBytes: z.number().nullable(),
-  percent: z.number().nullable(),
-  bytesPerSecond: z.number().nullable(),
-  error: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-})
 const point = z.object({
   t: z.string(),
   requests: z.number(),
@@ -91,6 +40,26 @@ const modelNameSchema = z
   .min(1)
   .max(200)
   .regex(/^[\w.:/@+-]+$/, 'may contain letters, digits and . : / @ + - _')
+const pullBody = z
+  .strictObject({
+    model: modelNameSchema.optional(),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
+    sha256: z
+      .string()
+      .regex(/^[a-fA-F0-9]{64}$/, 'is 64 hexadecimal characters')
+      .optional(),
+  })
+  .refine((b) => (b.model === undefined) !== (b.url === undefined), {
+    message: 'send either {model} (Ollama) or {url, sha256?} (embedded engine)',
+    path: ['model'],
+  })
+  .refine((b) => b.sha256 === undefined || b.url !== undefined, {
+    message: 'only goes with url',
+    path: ['sha256'],
+  })
 const hostBody = z.strictObject({
   hostId: z.string().max(64).optional(),
   keepAlive: z
@@ -104,6 +73,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
   const admin = { roles: ['admin' as const] }
   const actor = (request: Parameters<typeof caller>[0]) => ({ id: caller(request).user.id, ip: request.ip })
   const tags = ['llm-manager']
+  await app.register(embeddedRoutes)
 
   app.get(
     '/providers',
@@ -176,8 +146,10 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
+      const before = await catalog.modelIdsOn(request.params.id)
       const provider = await connections.update(request.params.id, request.body, actor(request))
       await control.syncProvider(provider)
+      await catalog.announce([...before, ...(await catalog.modelIdsOn(provider.id))])
       return toPublic(await connections.get(provider.id))
     },
   )
@@ -194,7 +166,13 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
+      // It would come back at the next start: the way to turn it off is to disable it.
+      const provider = await connections.get(request.params.id)
+      if (provider.kind === 'embedded')
+        throw badRequest('The embedded engine cannot be removed; disable it instead')
+      const affected = await catalog.modelIdsOn(request.params.id)
       await connections.remove(request.params.id, actor(request))
+      await catalog.announce(affected)
       return reply.code(204).send(null)
     },
   )
@@ -222,14 +200,18 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: admin },
       schema: {
         tags,
-        summary: 'Pull a model onto a host; progress via GET /pulls/:id or the WebSocket',
+        summary:
+          'Pull a model onto a host ({model} for Ollama, {url, sha256?} of a GGUF file for the embedded engine); progress via GET /pulls/:id or the WebSocket',
         params: idParams,
-        body: z.strictObject({ model: modelNameSchema }),
+        body: pullBody,
         response: { 202: pullSchema, 409: problemSchema, ...errorResponses },
       },
     },
-    async (request, reply) =>
-      reply.code(202).send(await pulls.start(request.params.id, request.body.model, caller(request).user.id)),
+    async (request, reply) => {
+      const { model, url, sha256 } = request.body
+      const source = url === undefined ? { model: model ?? '' } : { url, ...(sha256 ? { sha256 } : {}) }
+      return reply.code(202).send(await pulls.start(request.params.id, source, caller(request).user.id))
+    },
   )
 
   app.delete(
@@ -422,6 +404,13 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
             quantization: z.string().optional(),
             contextLength: z.number().optional(),
             capabilities: z.array(z.string()),
+            memory: z
+              .object({
+                estimatedBytes: z.number(),
+                contextSize: z.number(),
+                residentBytes: z.number().nullable(),
+              })
+              .optional(),
           }),
           ...errorResponses,
         },

@@ -131,6 +131,20 @@ export class UsageService {
     return row
   }
 
+  /** Tokens (in + out) a user spent since `since` on calls whose source is one of `sources`. */
+  async tokensUsedSince(userId: string, since: string, sources: string[]): Promise<number> {
+    const row = await this.db
+      .selectFrom('usage_events')
+      .select((eb) =>
+        eb.fn.sum<number | string | null>(eb('input_tokens', '+', eb.ref('output_tokens'))).as('total'),
+      )
+      .where('user_id', '=', userId)
+      .where('at', '>=', since)
+      .where('source', 'in', sources)
+      .executeTakeFirst()
+    return Number(row?.total ?? 0)
+  }
+
   async modelMetrics(modelId: string, window: MetricWindow, now = Date.now()): Promise<ModelMetrics> {
     const span = metricWindows[window]
     const since = new Date(now - span).toISOString()

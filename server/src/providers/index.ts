@@ -32,5 +32,8 @@ export function createAdapter(connection: ProviderConnection, options: AdapterOp
       return new OpenAIAdapter(kind, baseUrl, apiKey, options)
     case 'anthropic':
       return new AnthropicAdapter(baseUrl, apiKey, options)
+    case 'embedded':
+      // One engine per process with the server's configuration: see models/connections.ts.
+      throw new Error('the embedded engine is not created from a connection')
   }
 }

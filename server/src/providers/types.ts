@@ -1,7 +1,7 @@
 // The one interface every LLM backend is reached through (see DESIGN.md "Provider adapter"),
 // and the error type every adapter reports failures with.
 
-export type ProviderKind = 'ollama' | 'openai' | 'openai-compatible' | 'anthropic'
+export type ProviderKind = 'ollama' | 'openai' | 'openai-compatible' | 'anthropic' | 'embedded'
 
 export type ModelCapability = 'chat' | 'vision' | 'tools' | 'embeddings'
 
@@ -42,6 +42,8 @@ export interface ChatRequest {
   maxTokens?: number
   /** Ollama only; ignored elsewhere. */
   keepAlive?: KeepAlive
+  /** Sampling seed for a repeatable reply; the embedded engine honours it, others may ignore it. */
+  seed?: number
 }
 
 /** Why a reply ended. `aborted`: the caller's AbortSignal fired. */
@@ -99,6 +101,8 @@ export interface ModelDetails {
   capabilities: ModelCapability[]
   /** Raw `model_info` from Ollama (architecture, context length, tokenizer…). */
   modelInfo?: Record<string, unknown>
+  /** Embedded engine: memory loading would take (estimated from the file) and takes now. */
+  memory?: { estimatedBytes: number; contextSize: number; residentBytes: number | null }
 }
 
 export interface ProviderAdapter {

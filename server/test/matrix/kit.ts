@@ -36,7 +36,7 @@ export type NotApplicable = { na: string }
 export type Column = Check | NotApplicable
 
 export interface Endpoint {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   /** As in the OpenAPI document. */
   path: string
   success: Check

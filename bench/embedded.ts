@@ -1,0 +1,222 @@
+// Benchmark: tokens/s of the embedded engine through Web+'s chat path (the OpenAI-compatible
+// gateway over HTTP on 127.0.0.1, streamed; the in-process ModelInvoker when the gateway is
+// absent) against the same model driven directly with node-llama-cpp. Same tiny GGUF, threads,
+// context, prompt, sampling and max tokens on both sides; target ratio ≥ 0.95.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { LlamaChat } from 'node-llama-cpp'
+import { buildApp } from '../server/src/app.js'
+import { loadConfig } from '../server/src/config.js'
+import { engine } from '../server/src/providers/embedded/engine.js'
+import { cpuCount, generationOptions, toChatHistory } from '../server/src/providers/embedded/index.js'
+import type { ChatMessage } from '../server/src/providers/types.js'
+import { writeTinyGguf } from '../server/test/fixtures/make-tiny-gguf.js'
+
+const THREADS = Math.min(2, cpuCount())
+const CONTEXT = 512
+const MAX_TOKENS = 200
+// The machine may be busy with other work: alternate the two sides and take medians.
+const RUNS = 5
+const SAMPLING = { maxTokens: MAX_TOKENS, temperature: 0, seed: 42 }
+const MESSAGES: ChatMessage[] = [
+  { role: 'system', content: 'You are a helpful assistant.' },
+  { role: 'user', content: 'Write a long story about a lighthouse keeper and the sea.' },
+]
+export const TARGET_RATIO = 0.95
+
+export interface EmbeddedBench {
+  path: string
+  webplus: { tokensPerSecond: number; tokens: number }
+  direct: { tokensPerSecond: number; tokens: number }
+  ratio: number
+  settings: string
+}
+
+interface Run {
+  tokens: number
+  ms: number
+}
+
+const median = (runs: Run[]) => {
+  const rates = runs.map((r) => (r.tokens * 1000) / r.ms).sort((a, b) => a - b)
+  return rates[Math.floor(rates.length / 2)] ?? 0
+}
+
+async function call<T>(
+  app: FastifyInstance,
+  method: 'GET' | 'POST',
+  url: string,
+  token?: string,
+  payload?: object,
+) {
+  const response = await app.inject({
+    method,
+    url,
+    ...(payload ? { payload } : {}),
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  })
+  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`)
+  return response.json<T>()
+}
+
+/** Signs up the admin, starts the tiny model and returns what the chat path needs. */
+async function prepareServer(app: FastifyInstance) {
+  const credentials = { email: 'bench@example.com', password: 'a long passphrase for the bench' }
+  await call(app, 'POST', '/api/v1/auth/register', undefined, { ...credentials, name: 'Bench' })
+  const login = '/api/v1/auth/login'
+  const { accessToken } = await call<{ accessToken: string }>(app, 'POST', login, undefined, credentials)
+  const models = await call<{ items: Array<{ id: string; name: string }> }>(
+    app,
+    'GET',
+    '/api/v1/models?refresh=true',
+    accessToken,
+  )
+  const model = models.items.find((m) => m.name === 'tiny')
+  if (!model) throw new Error('the tiny model is not in the catalog')
+  await call(app, 'POST', `/api/v1/models/${model.id}/start`, accessToken, {})
+  for (let i = 0; ; i++) {
+    const view = await call<{ status: string; hosts: Array<{ error: string | null }> }>(
+      app,
+      'GET',
+      `/api/v1/models/${model.id}`,
+      accessToken,
+    )
+    if (view.status === 'loaded') break
+    if (view.status === 'error' || i > 600) throw new Error(`tiny did not load: ${JSON.stringify(view)}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  const gateway = app.hasRoute({ method: 'POST', url: '/v1/chat/completions' })
+  const key = gateway
+    ? (
+        await call<{ key: string }>(app, 'POST', '/api/v1/api-keys', accessToken, {
+          name: 'bench',
+          scopes: ['gateway'],
+        })
+      ).key
+    : null
+  return { modelId: model.id, key }
+}
+
+/** One streamed completion through the gateway over HTTP; counts tokens from its usage chunk. */
+async function viaGateway(base: string, key: string): Promise<Run> {
+  const started = performance.now()
+  const response = await fetch(`${base}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'tiny',
+      messages: MESSAGES,
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: SAMPLING.maxTokens,
+      temperature: SAMPLING.temperature,
+      seed: SAMPLING.seed,
+    }),
+  })
+  if (!response.ok || !response.body)
+    throw new Error(`gateway answered ${response.status}: ${await response.text()}`)
+  let buffered = ''
+  let tokens = 0
+  for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
+    buffered += chunk
+    const events = buffered.split('\n\n')
+    buffered = events.pop() ?? ''
+    for (const event of events) {
+      const data = event.replace(/^data: /, '')
+      if (data === '[DONE]') continue
+      const parsed = JSON.parse(data) as { usage?: { completion_tokens: number } | null; error?: unknown }
+      if (parsed.error) throw new Error(`gateway error: ${data}`)
+      if (parsed.usage) tokens = parsed.usage.completion_tokens
+    }
+  }
+  return { tokens, ms: performance.now() - started }
+}
+
+async function viaInvoker(app: FastifyInstance, modelId: string): Promise<Run> {
+  const started = performance.now()
+  let tokens = 0
+  for await (const event of app.services.invoker.chat({
+    modelId,
+    request: { messages: MESSAGES, ...SAMPLING },
+    caller: { userId: null, role: 'admin' },
+    source: 'bench',
+    signal: new AbortController().signal,
+  })) {
+    if (event.type === 'usage') tokens = event.outputTokens
+    if (event.type === 'error') throw new Error(event.message)
+  }
+  return { tokens, ms: performance.now() - started }
+}
+
+/** The same model, settings and prompt, driven with node-llama-cpp and nothing else. */
+async function directRunner(file: string) {
+  const llama = await engine({ gpu: 'off', maxThreads: THREADS })
+  const model = await llama.loadModel({ modelPath: file, gpuLayers: 0 })
+  const context = await model.createContext({ contextSize: CONTEXT, threads: THREADS, sequences: 1 })
+  const chat = new LlamaChat({ contextSequence: context.getSequence(), chatWrapper: 'auto' })
+  const meter = chat.sequence.tokenMeter
+  return {
+    run: async (): Promise<Run> => {
+      const started = performance.now()
+      const before = meter.usedOutputTokens
+      await chat.generateResponse(toChatHistory(MESSAGES), generationOptions(SAMPLING, CONTEXT))
+      return { tokens: meter.usedOutputTokens - before, ms: performance.now() - started }
+    },
+    close: async () => {
+      chat.dispose()
+      await context.dispose()
+      await model.dispose()
+    },
+  }
+}
+
+export async function benchEmbedded(): Promise<EmbeddedBench> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webplus-bench-embedded-'))
+  const file = writeTinyGguf(path.join(dataDir, 'models', 'tiny.gguf'))
+  const app = await buildApp(
+    loadConfig(
+      {
+        dataDir,
+        logLevel: 'silent',
+        serveWeb: 'false',
+        ollamaHost: 'off',
+        reconcileIntervalMs: '0',
+        rateLimitPerMinute: '100000',
+        embeddedThreads: String(THREADS),
+        embeddedContextSize: String(CONTEXT),
+        embeddedGpu: 'off',
+      },
+      {},
+    ),
+  )
+  const direct = await directRunner(file)
+  try {
+    const base = await app.listen({ host: '127.0.0.1', port: 0 })
+    const { modelId, key } = await prepareServer(app)
+    const webplusRun = () => (key ? viaGateway(base, key) : viaInvoker(app, modelId))
+    await webplusRun() // warm-up: prompt in the KV cache, code paths compiled
+    await direct.run()
+    const webplusRuns: Run[] = []
+    const directRuns: Run[] = []
+    for (let i = 0; i < RUNS; i++) {
+      if (i % 2 === 0) webplusRuns.push(await webplusRun())
+      directRuns.push(await direct.run())
+      if (i % 2 === 1) webplusRuns.push(await webplusRun())
+    }
+    const webplus = median(webplusRuns)
+    const directRate = median(directRuns)
+    return {
+      path: key ? 'HTTP POST /v1/chat/completions, streamed' : 'ModelInvoker.chat in-process',
+      webplus: { tokensPerSecond: webplus, tokens: webplusRuns[0]?.tokens ?? 0 },
+      direct: { tokensPerSecond: directRate, tokens: directRuns[0]?.tokens ?? 0 },
+      ratio: webplus / directRate,
+      settings: `threads ${THREADS}, context ${CONTEXT}, max ${MAX_TOKENS} tokens, temperature 0, seed ${SAMPLING.seed}, median of ${RUNS}`,
+    }
+  } finally {
+    await direct.close()
+    await app.close()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,117 @@
+// Full-text search over one user's conversation titles and message text, with highlighted
+// snippets: FTS5 on SQLite, tsvector + GIN on PostgreSQL, behind this one function.
+import { sql } from 'kysely'
+import type { Db, Dialect } from '../db/index.js'
+import type { MessageRole } from '../db/schema.js'
+
+export interface SnippetPiece {
+  text: string
+  highlight: boolean
+}
+
+export interface SearchHit {
+  conversationId: string
+  conversationTitle: string
+  messageId: string | null
+  role: MessageRole | null
+  snippet: SnippetPiece[]
+  createdAt: string
+}
+
+interface Row {
+  conversation_id: string
+  title: string
+  message_id: string | null
+  role: MessageRole | null
+  snippet: string
+  created_at: string
+}
+
+// Private-use characters mark matches inside snippets; they never come from a tokenizer.
+const OPEN = '\uE000'
+const CLOSE = '\uE001'
+const MAX_TERMS = 8
+
+/** The words of a query, reduced to letters and digits so no search syntax gets through. */
+export function searchTerms(query: string): string[] {
+  const words =
+    query
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  return [...new Set(words)].slice(0, MAX_TERMS)
+}
+
+export function snippetPieces(marked: string): SnippetPiece[] {
+  const pieces: SnippetPiece[] = []
+  for (const [i, part] of marked.split(OPEN).entries()) {
+    const [inside, after] = i === 0 ? [null, part] : splitOnce(part, CLOSE)
+    if (inside) pieces.push({ text: inside, highlight: true })
+    if (after) pieces.push({ text: after.replaceAll(CLOSE, ''), highlight: false })
+  }
+  return pieces
+}
+
+function splitOnce(text: string, mark: string): [string, string] {
+  const at = text.indexOf(mark)
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)]
+}
+
+/** Titles first, then messages, each best match first. Only `userId`'s conversations are searched. */
+export async function searchChats(
+  db: Db,
+  dialect: Dialect,
+  userId: string,
+  query: string,
+  limit: number,
+): Promise<SearchHit[]> {
+  const terms = searchTerms(query)
+  if (terms.length === 0) return []
+  const rows =
+    dialect === 'postgres' ? await postgres(db, userId, terms, limit) : await sqlite(db, userId, terms, limit)
+  return rows.slice(0, limit).map((row) => ({
+    conversationId: row.conversation_id,
+    conversationTitle: row.title,
+    messageId: row.message_id,
+    role: row.role,
+    snippet: snippetPieces(row.snippet),
+    createdAt: row.created_at,
+  }))
+}
+
+async function sqlite(db: Db, userId: string, terms: string[], limit: number): Promise<Row[]> {
+  const match = terms.map((t) => `"${t}"*`).join(' ')
+  const titles = await sql<Row>`
+    select c.id as conversation_id, c.title, null as message_id, null as role, c.created_at,
+      highlight(conversations_fts, 0, ${OPEN}, ${CLOSE}) as snippet
+    from conversations_fts join conversations c on c.seq = conversations_fts.rowid
+    where conversations_fts match ${match} and c.user_id = ${userId}
+    order by conversations_fts.rank limit ${limit}`.execute(db)
+  const messages = await sql<Row>`
+    select m.conversation_id, c.title, m.id as message_id, m.role, m.created_at,
+      snippet(messages_fts, 0, ${OPEN}, ${CLOSE}, '…', 24) as snippet
+    from messages_fts
+      join messages m on m.seq = messages_fts.rowid
+      join conversations c on c.id = m.conversation_id
+    where messages_fts match ${match} and c.user_id = ${userId}
+    order by messages_fts.rank limit ${limit}`.execute(db)
+  return [...titles.rows, ...messages.rows]
+}
+
+async function postgres(db: Db, userId: string, terms: string[], limit: number): Promise<Row[]> {
+  const tsquery = terms.map((t) => `${t}:*`).join(' & ')
+  const options = `StartSel=${OPEN}, StopSel=${CLOSE}, MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=" … "`
+  const titles = await sql<Row>`
+    select c.id as conversation_id, c.title, null as message_id, null as role, c.created_at,
+      ts_headline('simple', c.title, q, ${options}) as snippet
+    from conversations c, to_tsquery('simple', ${tsquery}) q
+    where c.user_id = ${userId} and c.search @@ q
+    order by ts_rank(c.search, q) desc limit ${limit}`.execute(db)
+  const messages = await sql<Row>`
+    select m.conversation_id, c.title, m.id as message_id, m.role, m.created_at,
+      ts_headline('simple', m.content, q, ${options}) as snippet
+    from messages m join conversations c on c.id = m.conversation_id, to_tsquery('simple', ${tsquery}) q
+    where c.user_id = ${userId} and m.search @@ q
+    order by ts_rank(m.search, q) desc limit ${limit}`.execute(db)
+  return [...titles.rows, ...messages.rows]
+}
