@@ -3,7 +3,8 @@ import { createBrowserRouter, Navigate, type RouteObject } from 'react-router'
 import { FullPageSpinner } from '@/components/full-page-spinner'
 import { GuestOnly, RequireAuth, RequireRole } from './guards'
 import { AppShell } from './layout/app-shell'
-import { ChatPage, FactoryPage, FilesPage } from './routes/coming-soon-pages'
+import type { RouteHandle } from './route-handle'
+import { FactoryPage, FilesPage } from './routes/coming-soon-pages'
 import { NotFoundPage } from './routes/not-found'
 import { RouteErrorPage } from './routes/route-error'
 import { SettingsLayout } from './routes/settings/settings-layout'
@@ -35,7 +36,11 @@ export const routes: RouteObject[] = [
             element: <AppShell />,
             children: [
               { index: true, element: <Navigate to="/chat" replace /> },
-              { path: 'chat', element: <ChatPage /> },
+              {
+                path: 'chat/:conversationId?',
+                lazy: lazyPage(() => import('./routes/chat')),
+                handle: { fullBleed: true } satisfies RouteHandle,
+              },
               { path: 'models', lazy: lazyPage(() => import('./routes/models')) },
               { path: 'factory', element: <FactoryPage /> },
               { path: 'files', element: <FilesPage /> },

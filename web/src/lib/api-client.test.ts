@@ -235,4 +235,44 @@ describe('ApiClient', () => {
     await client.get('/admin/audit', { limit: 50, before: undefined, action: '', outcome: 'failure' })
     expect(calls[0]?.url).toBe('/api/v1/admin/audit?limit=50&outcome=failure')
   })
+
+  it('hands over a raw response (an event stream) after refreshing an expired token', async () => {
+    const { client, calls } = await signedInClient({
+      'GET /api/v1/generations/g1/events': (call) =>
+        call.authorization === 'Bearer token-2'
+          ? new Response('id: 1\nevent: delta\ndata: {}\n\n', {
+              headers: { 'content-type': 'text/event-stream' },
+            })
+          : unauthorized(),
+      'POST /api/v1/auth/refresh': () => tokens('token-2'),
+    })
+    const response = await client.raw('/generations/g1/events', {
+      headers: { 'last-event-id': '7' },
+      accept: 'text/event-stream',
+    })
+    await expect(response.text()).resolves.toContain('event: delta')
+    expect(calls.map((c) => c.url)).toEqual([
+      '/api/v1/generations/g1/events',
+      '/api/v1/auth/refresh',
+      '/api/v1/generations/g1/events',
+    ])
+  })
+
+  it('reads Retry-After from a 429 into the error', async () => {
+    const { client } = await signedInClient({
+      'POST /api/v1/conversations/c1/messages': () =>
+        new Response(
+          JSON.stringify({ type: 'about:blank', title: 'Too Many Requests', status: 429, detail: 'Wait' }),
+          {
+            status: 429,
+            headers: { 'content-type': 'application/problem+json', 'retry-after': '12' },
+          },
+        ),
+    })
+    await expect(client.post('/conversations/c1/messages', { content: 'hi' })).rejects.toMatchObject({
+      status: 429,
+      detail: 'Wait',
+      retryAfterSeconds: 12,
+    })
+  })
 })

@@ -13,14 +13,17 @@ export class ApiError extends Error {
   readonly detail: string | undefined
   /** First message per field, keyed by the field name the server reports (e.g. `email`). */
   readonly fieldErrors: Record<string, string>
+  /** From a 429's (or 503's) Retry-After header: how long to wait before trying again. */
+  readonly retryAfterSeconds: number | null
 
-  constructor(problem: Problem) {
+  constructor(problem: Problem, retryAfterSeconds: number | null = null) {
     super(problem.detail ?? problem.title)
     this.name = 'ApiError'
     this.status = problem.status
     this.type = problem.type
     this.title = problem.title
     this.detail = problem.detail
+    this.retryAfterSeconds = retryAfterSeconds
     this.fieldErrors = {}
     for (const { field, message } of problem.errors ?? []) {
       this.fieldErrors[field] ??= message
@@ -42,6 +45,10 @@ export interface RequestOptions {
   signal?: AbortSignal
   /** Send the access token and refresh on 401 (default). Off for the public auth routes. */
   auth?: boolean
+  /** Extra request headers, e.g. Last-Event-ID when resuming an event stream. */
+  headers?: Record<string, string>
+  /** What the caller accepts (JSON by default). */
+  accept?: string
 }
 
 export interface ApiClientOptions {
@@ -63,6 +70,14 @@ function isProblem(value: unknown): value is Problem {
   if (typeof value !== 'object' || value === null) return false
   const candidate = value as Record<string, unknown>
   return typeof candidate.title === 'string' && typeof candidate.status === 'number'
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+function retryAfterSeconds(value: string | null, now: number): number | null {
+  if (!value) return null
+  if (/^\d+$/.test(value.trim())) return Number(value.trim())
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000))
 }
 
 export class ApiClient {
@@ -222,8 +237,27 @@ export class ApiClient {
     return this.parse<T>(response)
   }
 
+  /**
+   * The successful response itself, unread, for answers that are not one JSON document: event
+   * streams and file downloads. Authenticates and refreshes like `request`; errors throw ApiError.
+   */
+  async raw(path: string, options: RequestOptions = {}): Promise<Response> {
+    const tokenSent = this.accessToken
+    let response = await this.send(path, options, tokenSent)
+    if (response.status === 401) {
+      const renewed =
+        this.accessToken !== null && this.accessToken !== tokenSent ? true : await this.refreshOrExpire()
+      if (renewed) response = await this.send(path, options, this.accessToken)
+    }
+    if (!response.ok) throw await this.toApiError(response)
+    return response
+  }
+
   private async send(path: string, options: RequestOptions, token: string | null): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' }
+    const headers: Record<string, string> = {
+      ...options.headers,
+      accept: options.accept ?? 'application/json, application/problem+json',
+    }
     if (token) headers.authorization = `Bearer ${token}`
     let body: string | undefined
     if (options.body !== undefined) {
@@ -269,14 +303,15 @@ export class ApiClient {
       status: response.status,
       detail: `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`,
     }
+    const retryAfter = retryAfterSeconds(response.headers.get('retry-after'), this.now())
     const type = response.headers.get('content-type') ?? ''
-    if (!type.includes('json')) return new ApiError(fallback)
+    if (!type.includes('json')) return new ApiError(fallback, retryAfter)
     const text = await response.text()
     try {
       const body: unknown = JSON.parse(text)
-      return new ApiError(isProblem(body) ? body : fallback)
+      return new ApiError(isProblem(body) ? body : fallback, retryAfter)
     } catch (error) {
-      if (error instanceof SyntaxError) return new ApiError(fallback)
+      if (error instanceof SyntaxError) return new ApiError(fallback, retryAfter)
       throw error
     }
   }

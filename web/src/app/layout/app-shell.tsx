@@ -1,6 +1,7 @@
-import { Outlet } from 'react-router'
+import { Outlet, useMatches } from 'react-router'
 import { Logo } from '@/components/logo'
 import { useLiveModelUpdates } from '@/features/models/hooks/use-live-model-updates'
+import type { RouteHandle } from '../route-handle'
 import { ConnectionIndicator } from './connection-indicator'
 import { MobileNav } from './mobile-nav'
 import { NavLinks } from './nav-links'
@@ -11,8 +12,10 @@ import { UserMenu } from './user-menu'
 export function AppShell() {
   // Model status and pull progress stay live in the cache on every page, not only on Models.
   useLiveModelUpdates()
+  // A full-bleed page (Chat) gets the whole area under the header and scrolls inside itself.
+  const fullBleed = useMatches().some((match) => (match.handle as RouteHandle | undefined)?.fullBleed)
   return (
-    <div className="flex min-h-dvh">
+    <div className={fullBleed ? 'flex h-dvh' : 'flex min-h-dvh'}>
       <aside className="fixed inset-y-0 left-0 z-30 hidden w-60 flex-col border-r bg-sidebar md:flex">
         <div className="flex h-14 shrink-0 items-center border-b px-5">
           <Logo />
@@ -29,11 +32,17 @@ export function AppShell() {
             <UserMenu />
           </div>
         </header>
-        <main className="flex flex-1 flex-col px-4 py-6 md:px-8 md:py-8">
-          <div className="mx-auto flex w-full max-w-5xl flex-1 flex-col gap-6">
+        {fullBleed ? (
+          <main className="flex min-h-0 flex-1 flex-col">
             <Outlet />
-          </div>
-        </main>
+          </main>
+        ) : (
+          <main className="flex flex-1 flex-col px-4 py-6 md:px-8 md:py-8">
+            <div className="mx-auto flex w-full max-w-5xl flex-1 flex-col gap-6">
+              <Outlet />
+            </div>
+          </main>
+        )}
       </div>
     </div>
   )

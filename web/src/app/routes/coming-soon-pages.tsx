@@ -1,16 +1,6 @@
 // Features that arrive in later releases: each page says so plainly.
-import { FileText, MessageSquare, Workflow } from 'lucide-react'
+import { FileText, Workflow } from 'lucide-react'
 import { ComingSoon } from '@/components/coming-soon'
-
-export function ChatPage() {
-  return (
-    <ComingSoon
-      title="Chat"
-      icon={MessageSquare}
-      message="Chat with your models arrives in a later release of Web+."
-    />
-  )
-}
 
 export function FactoryPage() {
   return (

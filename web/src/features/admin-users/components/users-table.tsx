@@ -10,9 +10,9 @@ import { NativeSelect } from '@/components/ui/native-select'
 import { Skeleton } from '@/components/ui/skeleton'
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table'
 import { formatDate } from '@/lib/format'
+import { useDebouncedValue } from '@/lib/use-debounced-value'
 import { ROLES, type Role, type User } from '@/types/api'
 import { useAdminUsers, useUpdateUser } from '../api/users'
-import { useDebouncedValue } from '../hooks/use-debounced-value'
 import { ResetPasswordDialog } from './reset-password-dialog'
 
 function isRole(value: string): value is Role {

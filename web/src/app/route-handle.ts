@@ -1,0 +1,4 @@
+/** What a route tells the app shell: `fullBleed` pages fill the area below the header themselves. */
+export interface RouteHandle {
+  fullBleed?: boolean
+}
