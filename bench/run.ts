@@ -1,29 +1,44 @@
-// `npm run bench`: runs every benchmark in one process run and prints figures and ratios.
+// `npm run bench [-- name...]`: runs every benchmark (or the named ones) in one process run and
+// prints figures and ratios. Names: reconcile, embedded, gateway.
 import { benchEmbedded } from './embedded.js'
 import { benchGateway, printGateway } from './gateway.js'
 import { benchReconcile } from './reconcile.js'
 
 const fmt = (n: number) => n.toFixed(2)
 
-const reconcile = await benchReconcile()
-console.log('LLM Manager: status reconciliation, 3 hosts x 200 models (server CPU per cycle)')
-console.log(
-  `  nothing changed : ${fmt(reconcile.steadyMs)} ms  (target < ${reconcile.targetMs} ms, ratio ${fmt(reconcile.steadyMs / reconcile.targetMs)})`,
-)
-console.log(
-  `  150 loaded rows changed : ${fmt(reconcile.changingMs)} ms  (target < ${reconcile.targetMs} ms, ratio ${fmt(reconcile.changingMs / reconcile.targetMs)})`,
-)
+const sections: Record<string, () => Promise<void>> = {
+  reconcile: async () => {
+    const reconcile = await benchReconcile()
+    console.log('LLM Manager: status reconciliation, 3 hosts x 200 models (server CPU per cycle)')
+    console.log(
+      `  nothing changed : ${fmt(reconcile.steadyMs)} ms  (target < ${reconcile.targetMs} ms, ratio ${fmt(reconcile.steadyMs / reconcile.targetMs)})`,
+    )
+    console.log(
+      `  150 loaded rows changed : ${fmt(reconcile.changingMs)} ms  (target < ${reconcile.targetMs} ms, ratio ${fmt(reconcile.changingMs / reconcile.targetMs)})`,
+    )
+  },
+  embedded: async () => {
+    const embedded = await benchEmbedded()
+    console.log(
+      `Embedded engine: tokens/s through Web+ vs node-llama-cpp directly (tiny GGUF; ${embedded.settings})`,
+    )
+    console.log(
+      `  Web+ (${embedded.path}) : ${fmt(embedded.webplus.tokensPerSecond)} tokens/s  (${embedded.webplus.tokens} tokens)`,
+    )
+    console.log(
+      `  node-llama-cpp directly : ${fmt(embedded.direct.tokensPerSecond)} tokens/s  (${embedded.direct.tokens} tokens)`,
+    )
+    console.log(`  ratio : ${fmt(embedded.ratio)}  (target >= 0.95)`)
+  },
+  gateway: async () => printGateway(await benchGateway()),
+}
 
-const embedded = await benchEmbedded()
-console.log(
-  `Embedded engine: tokens/s through Web+ vs node-llama-cpp directly (tiny GGUF; ${embedded.settings})`,
-)
-console.log(
-  `  Web+ (${embedded.path}) : ${fmt(embedded.webplus.tokensPerSecond)} tokens/s  (${embedded.webplus.tokens} tokens)`,
-)
-console.log(
-  `  node-llama-cpp directly : ${fmt(embedded.direct.tokensPerSecond)} tokens/s  (${embedded.direct.tokens} tokens)`,
-)
-console.log(`  ratio : ${fmt(embedded.ratio)}  (target >= 0.95)`)
-
-printGateway(await benchGateway())
+const wanted = process.argv.slice(2)
+const unknown = wanted.filter((name) => !(name in sections))
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(sections).join(', ')}`)
+  process.exit(2)
+}
+for (const [name, run] of Object.entries(sections)) {
+  if (wanted.length === 0 || wanted.includes(name)) await run()
+}
