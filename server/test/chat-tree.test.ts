@@ -111,7 +111,11 @@ describe.each(dbKinds)('chat conversations and message tree on %s', (kind) => {
       'Question two, edited',
       FULL_REPLY,
     ])
-    expect(view.messages.items[2]).toMatchObject({ siblingCount: 2, siblingIndex: 1 })
+    expect(view.messages.items[2]).toMatchObject({
+      siblingCount: 2,
+      siblingIndex: 1,
+      siblingIds: [second.userMessageId, edited.userMessageId],
+    })
 
     // Regenerate the reply to the edited question.
     const again = await post(w.app, w.user, `/api/v1/messages/${edited.assistantMessageId}/regenerate`)

@@ -11,7 +11,10 @@ import {
   toPublicMessage,
 } from './views.js'
 
-export type ExportedMessage = Omit<PublicMessage, 'siblingCount' | 'siblingIndex' | 'streamSeq'>
+export type ExportedMessage = Omit<
+  PublicMessage,
+  'siblingCount' | 'siblingIndex' | 'siblingIds' | 'streamSeq'
+>
 
 export interface ExportedConversation {
   conversation: PublicConversation
@@ -21,7 +24,13 @@ export interface ExportedConversation {
 const roleHeading: Record<Message['role'], string> = { user: 'User', assistant: 'Assistant' }
 
 function exportedMessage(row: Message): ExportedMessage {
-  const { siblingCount: _c, siblingIndex: _i, streamSeq: _s, ...message } = toPublicMessage(row)
+  const {
+    siblingCount: _c,
+    siblingIndex: _i,
+    siblingIds: _ids,
+    streamSeq: _s,
+    ...message
+  } = toPublicMessage(row)
   return message
 }
 

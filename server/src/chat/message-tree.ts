@@ -142,7 +142,7 @@ export async function siblingsOf(
   const result = new Map<string, Siblings>()
   for (const message of messages) {
     const list = byParent.get(message.parent_id) ?? [message.id]
-    result.set(message.id, { count: list.length, index: Math.max(0, list.indexOf(message.id)) })
+    result.set(message.id, { count: list.length, index: Math.max(0, list.indexOf(message.id)), ids: list })
   }
   return result
 }

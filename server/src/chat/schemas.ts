@@ -51,6 +51,7 @@ export const messageSchema = z.object({
   feedback: z.object({ rating: z.enum(['up', 'down']), comment: z.string().nullable() }).nullable(),
   siblingCount: z.number(),
   siblingIndex: z.number(),
+  siblingIds: z.array(z.string()).describe('Ids of this message and its siblings, in order'),
   streamSeq: z
     .number()
     .nullable()
@@ -197,5 +198,7 @@ export const exportQuery = z.strictObject({
 
 export const exportedConversationSchema = z.object({
   conversation: conversationSchema,
-  messages: z.array(messageSchema.omit({ siblingCount: true, siblingIndex: true, streamSeq: true })),
+  messages: z.array(
+    messageSchema.omit({ siblingCount: true, siblingIndex: true, siblingIds: true, streamSeq: true }),
+  ),
 })

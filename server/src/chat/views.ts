@@ -29,11 +29,13 @@ export function toPublicConversation(row: Conversation, tags: string[]): PublicC
 export interface Siblings {
   count: number
   index: number
+  /** The siblings' ids in order (itself included), so a client can switch branches directly. */
+  ids: string[]
 }
 
 export function toPublicMessage(
   row: Message,
-  siblings: Siblings = { count: 1, index: 0 },
+  siblings?: Siblings,
   streamSeq: number | null = null,
 ): PublicMessage {
   const hasUsage = row.role === 'assistant' && row.state !== 'streaming' && row.duration_ms !== null
@@ -59,8 +61,9 @@ export function toPublicMessage(
       : null,
     contextTrimmed: row.context_trimmed,
     feedback: row.feedback_rating ? { rating: row.feedback_rating, comment: row.feedback_comment } : null,
-    siblingCount: siblings.count,
-    siblingIndex: siblings.index,
+    siblingCount: siblings?.count ?? 1,
+    siblingIndex: siblings?.index ?? 0,
+    siblingIds: siblings?.ids ?? [row.id],
     streamSeq,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -54,7 +54,7 @@ export interface Message {
   siblingCount: number
   siblingIndex: number
   /** Ids of the siblings (itself included) in order, when the server sends them. */
-  siblingIds?: string[]
+  siblingIds: string[]
   /** While streaming: the event id the content includes. */
   streamSeq: number | null
   createdAt: string
@@ -119,5 +119,5 @@ export interface ChatModelOption {
 
 export interface ExportedConversation {
   conversation: Conversation
-  messages: Omit<Message, 'siblingCount' | 'siblingIndex' | 'streamSeq'>[]
+  messages: Omit<Message, 'siblingCount' | 'siblingIndex' | 'siblingIds' | 'streamSeq'>[]
 }

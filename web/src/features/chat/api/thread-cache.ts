@@ -68,6 +68,7 @@ function placeholder(
     createdAt: now,
     updatedAt: now,
     ...fields,
+    siblingIds: fields.siblingIds ?? [fields.id],
   }
 }
 
@@ -90,7 +91,8 @@ export interface SentMessage {
 export function withSentMessage(thread: Thread, started: StartedReply, sent: SentMessage): Thread {
   const branch = branchUpTo(thread.messages, sent.parentId)
   if (!branch || !started.userMessageId) return thread
-  const siblingCount = sent.editOf ? sent.editOf.siblingCount + 1 : 1
+  const siblingIds = [...(sent.editOf?.siblingIds ?? []), started.userMessageId]
+  const siblingCount = siblingIds.length
   const user = placeholder({
     id: started.userMessageId,
     conversationId: thread.conversation.id,
@@ -100,6 +102,7 @@ export function withSentMessage(thread: Thread, started: StartedReply, sent: Sen
     state: 'complete',
     siblingCount,
     siblingIndex: siblingCount - 1,
+    siblingIds,
   })
   const reply = placeholder({
     id: started.assistantMessageId,
@@ -129,7 +132,11 @@ export function withRegeneratedReply(thread: Thread, started: StartedReply, prev
   const question = previous.role === 'assistant' ? previous.parentId : previous.id
   const branch = branchUpTo(thread.messages, question)
   if (!branch) return thread
-  const siblingCount = previous.role === 'assistant' ? previous.siblingCount + 1 : 1
+  const siblingIds = [
+    ...(previous.role === 'assistant' ? previous.siblingIds : []),
+    started.assistantMessageId,
+  ]
+  const siblingCount = siblingIds.length
   const reply = placeholder({
     id: started.assistantMessageId,
     conversationId: thread.conversation.id,
@@ -144,6 +151,7 @@ export function withRegeneratedReply(thread: Thread, started: StartedReply, prev
     contextTrimmed: started.contextTrimmed,
     siblingCount,
     siblingIndex: siblingCount - 1,
+    siblingIds,
   })
   return {
     ...thread,

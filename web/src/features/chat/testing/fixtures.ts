@@ -38,6 +38,7 @@ export function messageFixture(id: string, overrides: Partial<Message> = {}): Me
     feedback: null,
     siblingCount: 1,
     siblingIndex: 0,
+    siblingIds: [id],
     streamSeq: null,
     createdAt: '2026-11-01T10:00:00.000Z',
     updatedAt: '2026-11-01T10:00:00.000Z',
