@@ -120,6 +120,7 @@ describe.each(dbKinds)('HTTP on %s', (kind) => {
       expect(csp.get('default-src')).toEqual(["'self'"])
       expect(csp.get('frame-ancestors')).toEqual(["'none'"])
       expect(csp.get('object-src')).toEqual(["'none'"])
+      expect(csp.get('img-src')).toEqual(["'self'", 'data:', 'blob:', 'https:'])
       expect(headers['x-content-type-options']).toBe('nosniff')
       expect(headers['x-frame-options']).toBe('DENY')
       expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin')

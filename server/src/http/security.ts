@@ -12,7 +12,9 @@ export async function registerSecurity(app: FastifyInstance, allowedOrigins: str
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        // https: so that a remote image in a chat reply loads once the reader clicks for it (the
+        // renderer never loads one by itself); plain http and other schemes stay blocked.
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
