@@ -1,10 +1,11 @@
-// Benchmark: tokens/s of the embedded engine through Web+'s chat path (the OpenAI-compatible
-// gateway over HTTP on 127.0.0.1, streamed; the in-process ModelInvoker when the gateway is
-// absent) against the same model driven directly with node-llama-cpp. Same tiny GGUF, threads,
-// context, prompt, sampling and max tokens on both sides; target ratio ≥ 0.95.
+// Benchmark: tokens/s of the embedded engine through Web+'s chat API (POST a message to a
+// conversation, follow its generation over SSE on 127.0.0.1) and through the OpenAI-compatible
+// gateway, against the same model driven directly with node-llama-cpp. Same tiny GGUF, threads,
+// context, prompt, greedy sampling and max tokens on every side; target ratio (chat API / direct) ≥ 0.95.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { EventSourceParserStream } from 'eventsource-parser/stream'
 import type { FastifyInstance } from 'fastify'
 import { LlamaChat } from 'node-llama-cpp'
 import { buildApp } from '../server/src/app.js'
@@ -26,11 +27,17 @@ const MESSAGES: ChatMessage[] = [
 ]
 export const TARGET_RATIO = 0.95
 
+interface Rate {
+  tokensPerSecond: number
+  tokens: number
+}
+
 export interface EmbeddedBench {
-  path: string
-  webplus: { tokensPerSecond: number; tokens: number }
-  direct: { tokensPerSecond: number; tokens: number }
+  chat: Rate
+  gateway: Rate | null
+  direct: Rate
   ratio: number
+  gatewayRatio: number | null
   settings: string
 }
 
@@ -96,7 +103,47 @@ async function prepareServer(app: FastifyInstance) {
         })
       ).key
     : null
-  return { modelId: model.id, key }
+  return { modelId: model.id, key, accessToken }
+}
+
+/** One reply through the chat API: a new conversation, a message, its generation's SSE to `done`. */
+async function viaChat(base: string, token: string, modelId: string): Promise<Run> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const system = MESSAGES.find((m) => m.role === 'system')?.content ?? null
+  const user = MESSAGES.find((m) => m.role === 'user')?.content ?? ''
+  const created = await fetch(`${base}/api/v1/conversations`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ modelId, systemPrompt: system, temperature: 0, maxTokens: MAX_TOKENS }),
+  })
+  if (created.status !== 201) throw new Error(`conversation: ${created.status} ${await created.text()}`)
+  const { id } = (await created.json()) as { id: string }
+  const started = performance.now()
+  const sent = await fetch(`${base}/api/v1/conversations/${id}/messages`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ content: user }),
+  })
+  if (sent.status !== 202) throw new Error(`message: ${sent.status} ${await sent.text()}`)
+  const { generationId } = (await sent.json()) as { generationId: string }
+  const events = await fetch(`${base}/api/v1/generations/${generationId}/events`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
+  if (!events.ok || !events.body) throw new Error(`events: ${events.status}`)
+  let tokens = 0
+  for await (const event of events.body
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream())) {
+    if (event.event !== 'done') continue
+    const done = JSON.parse(event.data) as {
+      state: string
+      error: string | null
+      usage: { outputTokens: number } | null
+    }
+    if (done.state !== 'complete') throw new Error(`reply ended ${done.state}: ${done.error}`)
+    tokens = done.usage?.outputTokens ?? 0
+  }
+  return { tokens, ms: performance.now() - started }
 }
 
 /** One streamed completion through the gateway over HTTP; counts tokens from its usage chunk. */
@@ -130,22 +177,6 @@ async function viaGateway(base: string, key: string): Promise<Run> {
       if (parsed.error) throw new Error(`gateway error: ${data}`)
       if (parsed.usage) tokens = parsed.usage.completion_tokens
     }
-  }
-  return { tokens, ms: performance.now() - started }
-}
-
-async function viaInvoker(app: FastifyInstance, modelId: string): Promise<Run> {
-  const started = performance.now()
-  let tokens = 0
-  for await (const event of app.services.invoker.chat({
-    modelId,
-    request: { messages: MESSAGES, ...SAMPLING },
-    caller: { userId: null, role: 'admin' },
-    source: 'bench',
-    signal: new AbortController().signal,
-  })) {
-    if (event.type === 'usage') tokens = event.outputTokens
-    if (event.type === 'error') throw new Error(event.message)
   }
   return { tokens, ms: performance.now() - started }
 }
@@ -194,25 +225,33 @@ export async function benchEmbedded(): Promise<EmbeddedBench> {
   const direct = await directRunner(file)
   try {
     const base = await app.listen({ host: '127.0.0.1', port: 0 })
-    const { modelId, key } = await prepareServer(app)
-    const webplusRun = () => (key ? viaGateway(base, key) : viaInvoker(app, modelId))
-    await webplusRun() // warm-up: prompt in the KV cache, code paths compiled
+    const { modelId, key, accessToken } = await prepareServer(app)
+    const chatRun = () => viaChat(base, accessToken, modelId)
+    const gatewayRun = key ? () => viaGateway(base, key) : null
+    // Warm-up: code paths compiled, allocations settled.
+    await chatRun()
+    await gatewayRun?.()
     await direct.run()
-    const webplusRuns: Run[] = []
+    const chatRuns: Run[] = []
+    const gatewayRuns: Run[] = []
     const directRuns: Run[] = []
+    // Interleaved so that whatever else the machine does falls on every side alike.
     for (let i = 0; i < RUNS; i++) {
-      if (i % 2 === 0) webplusRuns.push(await webplusRun())
+      chatRuns.push(await chatRun())
       directRuns.push(await direct.run())
-      if (i % 2 === 1) webplusRuns.push(await webplusRun())
+      if (gatewayRun) gatewayRuns.push(await gatewayRun())
     }
-    const webplus = median(webplusRuns)
-    const directRate = median(directRuns)
+    const rate = (runs: Run[]): Rate => ({ tokensPerSecond: median(runs), tokens: runs[0]?.tokens ?? 0 })
+    const chat = rate(chatRuns)
+    const directRate = rate(directRuns)
+    const gateway = gatewayRun ? rate(gatewayRuns) : null
     return {
-      path: key ? 'HTTP POST /v1/chat/completions, streamed' : 'ModelInvoker.chat in-process',
-      webplus: { tokensPerSecond: webplus, tokens: webplusRuns[0]?.tokens ?? 0 },
-      direct: { tokensPerSecond: directRate, tokens: directRuns[0]?.tokens ?? 0 },
-      ratio: webplus / directRate,
-      settings: `threads ${THREADS}, context ${CONTEXT}, max ${MAX_TOKENS} tokens, temperature 0, seed ${SAMPLING.seed}, median of ${RUNS}`,
+      chat,
+      gateway,
+      direct: directRate,
+      ratio: chat.tokensPerSecond / directRate.tokensPerSecond,
+      gatewayRatio: gateway ? gateway.tokensPerSecond / directRate.tokensPerSecond : null,
+      settings: `threads ${THREADS}, context ${CONTEXT}, max ${MAX_TOKENS} tokens, temperature 0, median of ${RUNS}`,
     }
   } finally {
     await direct.close()

@@ -5,6 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InvocationEvent } from '../src/models/invoker.js'
+import { createConversation, follow, listen, open, SseClient, send } from './chat-kit.js'
 import { type EmbeddedWorld, startEmbedded } from './embedded-kit.js'
 import { writeTinyGguf } from './fixtures/make-tiny-gguf.js'
 import { dbKinds, expectProblem } from './helpers.js'
@@ -96,6 +97,56 @@ describe.each(dbKinds)('embedded engine as a host on %s', (kind) => {
       .orderBy('at', 'desc')
       .executeTakeFirstOrThrow()
     expect(last.outcome).toBe('cancelled')
+  })
+
+  it('streams a reply through the chat API, keeps it, and stops one mid-stream as stopped', async () => {
+    const id = (await w.model('tiny-a'))?.id ?? ''
+    const conversation = await createConversation(w.t.app, w.user, { modelId: id, maxTokens: 64 })
+    const started = await send(w.t.app, w.user, conversation.id, { content: 'Tell me about the sea.' })
+    const events = await follow(w.t.app, w.user, started.generationId)
+    expect(events.at(-1)?.event).toBe('done')
+    const streamed = events
+      .filter((e) => e.event === 'snapshot' || e.event === 'delta')
+      .map((e) => String(e.data.text))
+      .join('')
+    expect(streamed.length).toBeGreaterThan(0)
+    const view = await open(w.t.app, w.user, conversation.id)
+    const reply = view.messages.items.at(-1)
+    expect(reply).toMatchObject({ id: started.assistantMessageId, state: 'complete', content: streamed })
+    expect(reply?.usage?.outputTokens).toBeGreaterThan(0)
+    const usage = await w.t.app.services.db
+      .selectFrom('usage_events')
+      .select(['source', 'outcome', 'user_id'])
+      .where('model_id', '=', id)
+      .where('source', '=', 'chat')
+      .execute()
+    expect(usage).toEqual([{ source: 'chat', outcome: 'success', user_id: w.user.id }])
+
+    // Stop over real HTTP as soon as the first token arrives: the partial reply is kept.
+    await w.t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/conversations/${conversation.id}`,
+      headers: w.user.auth,
+      payload: { maxTokens: 4096 },
+    })
+    const base = await listen(w.t.app)
+    const next = await send(w.t.app, w.user, conversation.id, { content: 'Go on, at length.' })
+    const stream = await SseClient.connect(
+      `${base}/api/v1/generations/${next.generationId}/events`,
+      w.user.auth,
+    )
+    await stream.until((e) => e.some((x) => x.event === 'delta'), 'the first token')
+    const stop = await w.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/generations/${next.generationId}/stop`,
+      headers: w.user.auth,
+    })
+    expect(stop.statusCode, stop.body).toBeLessThan(300)
+    await stream.finished()
+    const after = await open(w.t.app, w.user, conversation.id)
+    const stopped = after.messages.items.at(-1)
+    expect(stopped).toMatchObject({ id: next.assistantMessageId, state: 'stopped' })
+    expect(stopped?.content.length).toBeGreaterThan(0)
   })
 
   it('stops (unloads) a model and gives its memory back', async () => {
