@@ -1,5 +1,6 @@
 // `npm run bench [-- name...]`: runs every benchmark (or the named ones) in one process run and
-// prints figures and ratios. Names: reconcile, embedded, gateway.
+// prints figures and ratios. Names: reconcile, embedded, gateway, chat.
+import { benchChat, printChat } from './chat.js'
 import { benchEmbedded } from './embedded.js'
 import { benchGateway, printGateway } from './gateway.js'
 import { benchReconcile } from './reconcile.js'
@@ -35,6 +36,7 @@ const sections: Record<string, () => Promise<void>> = {
     console.log(`  ratio chat API / direct : ${fmt(embedded.ratio)}  (target >= 0.95)`)
   },
   gateway: async () => printGateway(await benchGateway()),
+  chat: async () => printChat(await benchChat()),
 }
 
 const wanted = process.argv.slice(2)

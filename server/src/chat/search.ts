@@ -31,6 +31,8 @@ interface Row {
 const OPEN = '\uE000'
 const CLOSE = '\uE001'
 const MAX_TERMS = 8
+/** Message matches ranked per search at most (the owner's newest). */
+const RANK_WINDOW = 1000
 
 /** The words of a query, reduced to letters and digits so no search syntax gets through. */
 export function searchTerms(query: string): string[] {
@@ -57,7 +59,10 @@ function splitOnce(text: string, mark: string): [string, string] {
   return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)]
 }
 
-/** Titles first, then messages, each best match first. Only `userId`'s conversations are searched. */
+/**
+ * Titles first, then messages, each best match first (on SQLite, messages among the owner's newest
+ * 1,000 matches). Only `userId`'s conversations are searched.
+ */
 export async function searchChats(
   db: Db,
   dialect: Dialect,
@@ -87,6 +92,17 @@ async function sqlite(db: Db, userId: string, terms: string[], limit: number): P
     from conversations_fts join conversations c on c.seq = conversations_fts.rowid
     where conversations_fts match ${match} and c.user_id = ${userId}
     order by conversations_fts.rank limit ${limit}`.execute(db)
+  // Ranking every match of a common word costs time in proportion to the whole index (FTS5's
+  // `order by rank` scores and sorts them all), so messages are ranked among the owner's newest
+  // RANK_WINDOW matches: all of them for most queries. `seq` grows with every new message, so the
+  // window is the rowids from the owner's RANK_WINDOW-th newest match up, read in rowid order.
+  const floor = await sql<{ seq: number }>`
+    select messages_fts.rowid as seq
+    from messages_fts
+      join messages m on m.seq = messages_fts.rowid
+      join conversations c on c.id = m.conversation_id
+    where messages_fts match ${match} and c.user_id = ${userId}
+    order by messages_fts.rowid desc limit 1 offset ${RANK_WINDOW - 1}`.execute(db)
   const messages = await sql<Row>`
     select m.conversation_id, c.title, m.id as message_id, m.role, m.created_at,
       snippet(messages_fts, 0, ${OPEN}, ${CLOSE}, '…', 24) as snippet
@@ -94,7 +110,8 @@ async function sqlite(db: Db, userId: string, terms: string[], limit: number): P
       join messages m on m.seq = messages_fts.rowid
       join conversations c on c.id = m.conversation_id
     where messages_fts match ${match} and c.user_id = ${userId}
-    order by messages_fts.rank limit ${limit}`.execute(db)
+      and messages_fts.rowid >= ${floor.rows[0]?.seq ?? 0}
+    order by bm25(messages_fts) limit ${limit}`.execute(db)
   return [...titles.rows, ...messages.rows]
 }
 
