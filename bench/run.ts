@@ -1,23 +1,15 @@
 // `npm run bench [-- name...]`: runs every benchmark (or the named ones) in one process run and
-// prints figures and ratios. Names: reconcile, embedded, gateway, chat.
+// prints figures and ratios. Names: reconcile, embedded, gateway, chat, models-page.
 import { benchChat, printChat } from './chat.js'
 import { benchEmbedded } from './embedded.js'
 import { benchGateway, printGateway } from './gateway.js'
-import { benchReconcile } from './reconcile.js'
+import { benchModelsPage, printModelsPage } from './models-page.js'
+import { benchReconcile, printReconcile } from './reconcile.js'
 
 const fmt = (n: number) => n.toFixed(2)
 
 const sections: Record<string, () => Promise<void>> = {
-  reconcile: async () => {
-    const reconcile = await benchReconcile()
-    console.log('LLM Manager: status reconciliation, 3 hosts x 200 models (server CPU per cycle)')
-    console.log(
-      `  nothing changed : ${fmt(reconcile.steadyMs)} ms  (target < ${reconcile.targetMs} ms, ratio ${fmt(reconcile.steadyMs / reconcile.targetMs)})`,
-    )
-    console.log(
-      `  150 loaded rows changed : ${fmt(reconcile.changingMs)} ms  (target < ${reconcile.targetMs} ms, ratio ${fmt(reconcile.changingMs / reconcile.targetMs)})`,
-    )
-  },
+  reconcile: async () => printReconcile(await benchReconcile()),
   embedded: async () => {
     const embedded = await benchEmbedded()
     console.log(
@@ -37,6 +29,7 @@ const sections: Record<string, () => Promise<void>> = {
   },
   gateway: async () => printGateway(await benchGateway()),
   chat: async () => printChat(await benchChat()),
+  'models-page': async () => printModelsPage(await benchModelsPage()),
 }
 
 const wanted = process.argv.slice(2)

@@ -3,8 +3,8 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { branchQuery } from '../src/chat/message-tree.js'
+import { newMessage } from '../src/chat/messages.js'
 import type { Message } from '../src/db/schema.js'
-import { newId, nowIso } from '../src/lib/ids.js'
 import { type ChatWorld, createConversation, finished, open, send, startChat } from './chat-kit.js'
 import { fakeOllamaModel } from './fakes/fake-ollama.js'
 import { dbKinds } from './helpers.js'
@@ -13,31 +13,14 @@ const COUNT = 10_000
 const CHUNK = 500
 
 function row(conversationId: string, parent: Message | null, content: string): Message {
-  const now = nowIso()
   const depth = parent ? parent.depth + 1 : 0
-  return {
-    id: newId(),
+  return newMessage({
     conversation_id: conversationId,
     parent_id: parent?.id ?? null,
     depth,
     role: depth % 2 === 0 ? 'user' : 'assistant',
     content,
-    state: 'complete',
-    error: null,
-    model_id: null,
-    model_name: null,
-    generation_id: null,
-    input_tokens: null,
-    output_tokens: null,
-    ttft_ms: null,
-    duration_ms: null,
-    cost: null,
-    context_trimmed: 0,
-    feedback_rating: null,
-    feedback_comment: null,
-    created_at: now,
-    updated_at: now,
-  }
+  })
 }
 
 /** Every plan node that reads the messages table, with the rows it returned over all its loops. */

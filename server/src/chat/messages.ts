@@ -60,7 +60,7 @@ export interface MessageDeps {
 }
 
 /** Every column set, so rows of different shapes can go in one multi-row insert. */
-function newMessage(
+export function newMessage(
   fields: Pick<Message, 'conversation_id' | 'parent_id' | 'depth' | 'role'> & Partial<Message>,
 ): Message {
   const now = nowIso()

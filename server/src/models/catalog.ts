@@ -105,18 +105,45 @@ export class CatalogService {
    * itself set (loading, unloading, pulling) are kept until the operation settles them. */
   async applyProviderState(provider: Provider, models: ModelInfo[], running: RunningModel[] | null) {
     const now = nowIso()
-    const existing = await this.db
-      .selectFrom('models')
-      .selectAll()
-      .where('catalog_key', 'in', models.length ? models.map((m) => catalogKey(provider, m.name)) : [''])
-      .execute()
-    const byKey = new Map(existing.map((m) => [m.catalog_key, m]))
+    // What the provider had, with its models' metadata, in one read: on a steady host this is
+    // every model it reports. Only names new to it are looked up by catalog key.
     const hosts = await this.db
       .selectFrom('model_hosts')
-      .selectAll()
-      .where('provider_id', '=', provider.id)
+      .innerJoin('models', 'models.id', 'model_hosts.model_id')
+      .select([
+        'model_hosts.model_id',
+        'model_hosts.status',
+        'model_hosts.vram_bytes',
+        'model_hosts.expires_at',
+        'model_hosts.error',
+        'model_hosts.size_bytes',
+        'models.catalog_key',
+        'models.family',
+        'models.parameter_size',
+        'models.quantization',
+        'models.context_length',
+        'models.capabilities',
+        'models.size_bytes as model_size_bytes',
+      ])
+      .where('model_hosts.provider_id', '=', provider.id)
       .execute()
-    const hostByModel = new Map(hosts.map((h) => [h.model_id, h]))
+    const byKey = new Map<string, SyncedModel>()
+    const hostByModel = new Map<string, SyncedHost>()
+    for (const host of hosts) {
+      hostByModel.set(host.model_id, host)
+      byKey.set(host.catalog_key, { ...host, id: host.model_id, size_bytes: host.model_size_bytes })
+    }
+    const unknownKeys = [...new Set(models.map((m) => catalogKey(provider, m.name)))].filter(
+      (k) => !byKey.has(k),
+    )
+    if (unknownKeys.length) {
+      const others = await this.db
+        .selectFrom('models')
+        .select(syncedModelColumns)
+        .where('catalog_key', 'in', unknownKeys)
+        .execute()
+      for (const model of others) byKey.set(model.catalog_key, model)
+    }
     const runningByName = new Map((running ?? []).map((r) => [r.name, r]))
     const seen = new Set<string>()
     const changed: string[] = []
@@ -149,7 +176,7 @@ export class CatalogService {
               created_at: now,
               updated_at: now,
             })
-            .returningAll()
+            .returning(syncedModelColumns)
             .executeTakeFirstOrThrow()
           changed.push(model.id)
         } else if (metadataChanged(model, info)) {
@@ -320,8 +347,10 @@ export class CatalogService {
     let query = this.db.selectFrom('models').selectAll().orderBy('name')
     if (ids) query = query.where('id', 'in', ids.length ? ids : [''])
     const models = await query.execute()
+    let hostQuery = this.db.selectFrom('model_hosts').selectAll()
+    if (ids) hostQuery = hostQuery.where('model_id', 'in', ids.length ? ids : [''])
     const [hosts, providers] = await Promise.all([
-      this.db.selectFrom('model_hosts').selectAll().execute(),
+      hostQuery.execute(),
       this.db.selectFrom('providers').selectAll().execute(),
     ])
     const providerById = new Map(providers.map((p) => [p.id, p]))
@@ -388,7 +417,21 @@ export class CatalogService {
   }
 }
 
-function metadataChanged(model: Model, info: ModelInfo): boolean {
+/** The columns a sync compares and keeps; the rest of a row is not read on every cycle. */
+const syncedModelColumns = [
+  'id',
+  'catalog_key',
+  'family',
+  'parameter_size',
+  'quantization',
+  'context_length',
+  'capabilities',
+  'size_bytes',
+] as const
+type SyncedModel = Pick<Model, (typeof syncedModelColumns)[number]>
+type SyncedHost = Pick<ModelHost, 'status' | 'vram_bytes' | 'expires_at' | 'error' | 'size_bytes'>
+
+function metadataChanged(model: SyncedModel, info: ModelInfo): boolean {
   return (
     model.capabilities !== JSON.stringify(info.capabilities) ||
     (info.contextLength !== undefined && model.context_length !== info.contextLength) ||
@@ -398,7 +441,7 @@ function metadataChanged(model: Model, info: ModelInfo): boolean {
 }
 
 function nextHostState(
-  host: ModelHost | undefined,
+  host: SyncedHost | undefined,
   live: RunningModel | undefined,
   knowsRunning: boolean,
 ): Pick<ModelHost, 'status' | 'vram_bytes' | 'expires_at' | 'error'> {
