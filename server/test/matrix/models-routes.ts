@@ -123,6 +123,12 @@ async function connectSecondHost(c: Ctx, name: string, fake: FakeOllama) {
     (p) => p.status === 'ok',
     `${name} to sync`,
   )
+  // The host is marked healthy before its models are written: wait for those too.
+  await waitFor(
+    () => catalogAs(c, 'admin'),
+    (models) => models.some((m) => m.hosts.some((h) => h.providerId === id)),
+    `${name}'s models in the catalog`,
+  )
   return response
 }
 
