@@ -137,6 +137,19 @@ describe.each(dbKinds)('LLM Manager on %s', (kind) => {
     expect((await model(llama.id)).hosts[0]?.status).toBe('unreachable')
   })
 
+  it('answers a refresh with what the hosts have now, even while an older cycle is under way', async () => {
+    const { fake: slow } = await addOllama('host-a')
+    await models()
+    slow.stallMs = 300
+    const cycle = t.app.services.control.reconcileNow() // reads the providers before host-b exists
+    const late = await FakeOllama.start({ models: [fakeOllamaModel('qwen3:0.6b')] })
+    late.stallMs = 900 // its own first sync ends after the cycle above
+    await addOllama('host-b', late)
+    const names = (await models()).map((m) => m.name)
+    expect(names).toContain('qwen3:0.6b')
+    await cycle
+  })
+
   it('shows one entry for a model on two hosts and routes to the host where it is loaded', async () => {
     const a = await addOllama('host-a')
     const b = await addOllama('host-b')

@@ -14,6 +14,7 @@ const HEALTH_WRITE_EVERY_MS = 30_000
 export class ModelControl {
   private timer: NodeJS.Timeout | null = null
   private cycle: Promise<void> | null = null
+  private followUp: Promise<void> | null = null
   private readonly syncing = new Map<string, Promise<void>>()
 
   constructor(
@@ -183,8 +184,19 @@ export class ModelControl {
     await Promise.all(providers.map((p) => this.syncProvider(p)))
   }
 
-  /** One reconciliation at a time; a slow host delays the next cycle rather than piling up. */
-  reconcileNow(): Promise<void> {
+  /** One reconciliation at a time; a slow host delays the next cycle rather than piling up.
+   * `fresh`: the answer must reflect the hosts as of now, so a cycle already under way (which may
+   * have read them before this call) is followed by one more, shared by every such caller. */
+  reconcileNow(fresh = false): Promise<void> {
+    if (fresh && this.cycle) {
+      this.followUp ??= this.cycle
+        .catch(() => undefined)
+        .then(() => {
+          this.followUp = null
+          return this.reconcileNow()
+        })
+      return this.followUp
+    }
     this.cycle ??= this.syncAll().finally(() => {
       this.cycle = null
     })

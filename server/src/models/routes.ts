@@ -292,7 +292,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { user } = caller(request)
-      if (request.query.refresh === 'true' && user.role === 'admin') await control.reconcileNow()
+      if (request.query.refresh === 'true' && user.role === 'admin') await control.reconcileNow(true)
       return { items: await catalog.list(user.role) }
     },
   )
