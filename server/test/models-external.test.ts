@@ -185,5 +185,22 @@ describe.each(dbKinds)('LLM Manager with external providers on %s', (kind) => {
     await loaded
     expect(statuses[0]).toBe('loading')
     expect(statuses.at(-1)).toBe('loaded')
+
+    // Disabled: the user is told only the id, so their list drops it; admins get the full model.
+    const hidden = new Promise<unknown>((resolve) => {
+      socket.on('message', (raw) => {
+        const event = JSON.parse(raw.toString())
+        if (event.type === 'model.hidden' || (event.type === 'model.status' && !event.model.enabled))
+          resolve(event)
+      })
+    })
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/models/${llama?.id}`,
+      headers: admin.auth,
+      payload: { enabled: false },
+    })
+    expect(patched.statusCode, patched.body).toBe(200)
+    expect(await hidden).toEqual({ type: 'model.hidden', modelId: llama?.id })
   })
 })

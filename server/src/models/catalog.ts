@@ -413,9 +413,15 @@ export class CatalogService {
     for (const model of models) {
       const roles: Role[] = model.enabled ? model.allowedRoles : []
       await this.bus.broadcast({ type: 'model.status', model }, [...new Set<Role>(['admin', ...roles])])
+      // Roles that may not use it are told only its id, so that a list showing it drops it.
+      const hiddenFrom = NON_ADMIN_ROLES.filter((role) => !roles.includes(role))
+      if (hiddenFrom.length > 0)
+        await this.bus.broadcast({ type: 'model.hidden', modelId: model.id }, hiddenFrom)
     }
   }
 }
+
+const NON_ADMIN_ROLES: Role[] = ['developer', 'user']
 
 /** The columns a sync compares and keeps; the rest of a row is not read on every cycle. */
 const syncedModelColumns = [

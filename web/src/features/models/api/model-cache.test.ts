@@ -5,6 +5,7 @@ import { fakeHost, fakeModel, fakePull } from '../testing/fixtures'
 import type { Model, Pull } from '../types'
 import {
   applyModelEvent,
+  applyModelHidden,
   applyModelSnapshot,
   applyPullEvent,
   isVisibleTo,
@@ -115,6 +116,16 @@ describe('live events against HTTP answers', () => {
       ['nomic-embed-text:latest', 'available'],
     ])
     expect(list[1]?.displayName).toBe('fresher from the list')
+  })
+
+  it('drops a model the server says the caller may no longer use', () => {
+    const queryClient = new QueryClient()
+    queryClient.setQueryData(modelsKey, [llama, llava])
+    applyModelHidden(queryClient, llava.id)
+    expect(queryClient.getQueryData<Model[]>(modelsKey)?.map((m) => m.id)).toEqual([llama.id])
+    const before = queryClient.getQueryData<Model[]>(modelsKey)
+    applyModelHidden(queryClient, 'not-listed')
+    expect(queryClient.getQueryData<Model[]>(modelsKey)).toBe(before)
   })
 
   it('does not create a list that was never fetched', () => {

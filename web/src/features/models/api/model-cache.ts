@@ -95,6 +95,13 @@ export function applyModelEvent(queryClient: QueryClient, model: Model, role: Ro
   )
 }
 
+/** A pushed `model.hidden`: the caller may no longer use the model, so the list drops it. */
+export function applyModelHidden(queryClient: QueryClient, modelId: string): void {
+  queryClient.setQueryData<Model[]>(modelsKey, (models) =>
+    models?.some((model) => model.id === modelId) ? models.filter((model) => model.id !== modelId) : models,
+  )
+}
+
 /** An HTTP answer about one model, applied unless an event since `mark` already said more. */
 export function applyModelSnapshot(queryClient: QueryClient, model: Model, mark: number, role: Role): void {
   if (modelEventLog(queryClient).newerThan(mark, model.id)) return

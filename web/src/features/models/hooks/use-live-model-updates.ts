@@ -1,5 +1,6 @@
 // Subscribes the query cache to the LLM Manager's pushed events: `model.status` rewrites one
-// model in the catalog, `pull.progress` one pull. After a reconnect, whatever was missed while
+// model in the catalog, `model.hidden` drops one the caller may no longer use, `pull.progress`
+// one pull. After a reconnect, whatever was missed while
 // the socket was down is fetched again.
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect } from 'react'
@@ -7,7 +8,7 @@ import { useSession } from '@/lib/api-context'
 import { modelsKey } from '@/lib/query-keys'
 import type { RealtimeEvent } from '@/lib/realtime'
 import { useRealtime } from '@/lib/realtime-context'
-import { applyModelEvent, applyPullEvent, pullsKey } from '../api/model-cache'
+import { applyModelEvent, applyModelHidden, applyPullEvent, pullsKey } from '../api/model-cache'
 import type { Model, Pull } from '../types'
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -40,6 +41,9 @@ export function useLiveModelUpdates() {
       const model = modelFromEvent(event)
       if (model) applyModelEvent(queryClient, model, role)
     })
+    const offHidden = realtime.on('model.hidden', (event) => {
+      if (typeof event.modelId === 'string') applyModelHidden(queryClient, event.modelId)
+    })
     const offPull = realtime.on('pull.progress', (event) => {
       const pull = pullFromEvent(event)
       if (!pull) return
@@ -58,6 +62,7 @@ export function useLiveModelUpdates() {
     })
     return () => {
       offModel()
+      offHidden()
       offPull()
       offStatus()
     }
