@@ -2,6 +2,7 @@
 // onto come from the providers feature.
 import { useMemo } from 'react'
 import { ModelsCatalog } from '@/features/models/components/models-catalog'
+import type { PullHost } from '@/features/models/components/pull-dialog'
 import { useProviders } from '@/features/providers/api/providers'
 import { useCurrentUser } from '@/lib/api-context'
 
@@ -12,8 +13,14 @@ export default function ModelsPage() {
   const pullHosts = useMemo(
     () =>
       (providers.data ?? [])
-        .filter((provider) => provider.kind === 'ollama' && provider.enabled)
-        .map((provider) => ({ id: provider.id, name: provider.name })),
+        .filter(
+          (provider) => (provider.kind === 'ollama' || provider.kind === 'embedded') && provider.enabled,
+        )
+        .map((provider) => ({
+          id: provider.id,
+          name: provider.name,
+          kind: provider.kind as PullHost['kind'],
+        })),
     [providers.data],
   )
   const names = useMemo(

@@ -21,12 +21,15 @@ export function usePulls(enabled: boolean) {
   )
 }
 
+/** A model by name onto an Ollama host, or a GGUF file by URL (sha256 optional) into the embedded engine. */
+export type PullRequest = { providerId: string } & ({ model: string } | { url: string; sha256?: string })
+
 export function useStartPull() {
   const api = useApiClient()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: ({ providerId, model }: { providerId: string; model: string }) =>
-      api.post<Pull>(`/providers/${encodeURIComponent(providerId)}/pulls`, { model }),
+    mutationFn: ({ providerId, ...body }: PullRequest) =>
+      api.post<Pull>(`/providers/${encodeURIComponent(providerId)}/pulls`, body),
     onSuccess: (pull) => {
       if (queryClient.getQueryData(pullsKey)) applyPullEvent(queryClient, pull)
       else void queryClient.invalidateQueries({ queryKey: pullsKey })

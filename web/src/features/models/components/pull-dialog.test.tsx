@@ -11,8 +11,9 @@ function Harness() {
   return (
     <PullDialog
       hosts={[
-        { id: 'p-local', name: 'Local Ollama' },
-        { id: 'p-gpu', name: 'GPU box' },
+        { id: 'p-local', name: 'Local Ollama', kind: 'ollama' },
+        { id: 'p-gpu', name: 'GPU box', kind: 'ollama' },
+        { id: 'p-embedded', name: 'Embedded engine', kind: 'embedded' },
       ]}
       open={open}
       onOpenChange={setOpen}
@@ -58,5 +59,35 @@ describe('PullDialog', () => {
       'Model name may contain letters, digits and . : / @ + - _ only',
     )
     expect(fetch.mock.calls.some(([, init]) => init?.method === 'POST')).toBe(false)
+  })
+
+  it('downloads a GGUF file by URL into the embedded engine, with its checksum', async () => {
+    const pull = fakePull({ providerId: 'p-embedded', model: 'tiny.gguf' })
+    const fetch = vi.fn<typeof globalThis.fetch>(async (input, init) => {
+      const url = String(input)
+      if (url === '/api/v1/pulls') return jsonResponse(200, { items: [] })
+      if (url === '/api/v1/providers/p-embedded/pulls' && init?.method === 'POST')
+        return jsonResponse(202, pull)
+      return jsonResponse(404, { title: 'Not Found', status: 404 }, 'application/problem+json')
+    })
+    renderWithApi(<Harness />, fetch)
+    await userEvent.click(screen.getByRole('button', { name: 'Pull a model' }))
+    await userEvent.selectOptions(screen.getByLabelText('Host'), 'Embedded engine')
+    expect(screen.queryByLabelText('Model name')).toBeNull()
+    await userEvent.type(screen.getByLabelText('File URL'), 'ftp://example.com/tiny.gguf')
+    await userEvent.click(screen.getByRole('button', { name: 'Pull' }))
+    expect(screen.getByLabelText('File URL')).toHaveAccessibleDescription(
+      'File URL must be an http(s) address',
+    )
+    await userEvent.clear(screen.getByLabelText('File URL'))
+    await userEvent.type(screen.getByLabelText('File URL'), 'https://example.com/tiny.gguf')
+    await userEvent.type(screen.getByLabelText('SHA-256 (optional)'), 'ab'.repeat(32))
+    await userEvent.click(screen.getByRole('button', { name: 'Pull' }))
+    expect(await screen.findByTestId('pull-progress')).toHaveTextContent('on Embedded engine')
+    const post = fetch.mock.calls.find(([, init]) => init?.method === 'POST')
+    expect(JSON.parse(String(post?.[1]?.body))).toEqual({
+      url: 'https://example.com/tiny.gguf',
+      sha256: 'ab'.repeat(32),
+    })
   })
 })

@@ -24,10 +24,12 @@ import { PullProgress } from './pull-progress'
 export interface PullHost {
   id: string
   name: string
+  kind: 'ollama' | 'embedded'
 }
 
-const pullSchema = z.object({
-  providerId: z.string().min(1, 'Choose a host'),
+const providerId = z.string().min(1, 'Choose a host')
+const byName = z.object({
+  providerId,
   model: z
     .string()
     .trim()
@@ -35,8 +37,23 @@ const pullSchema = z.object({
     .max(200, 'Use at most 200 characters')
     .regex(/^[\w.:/@+-]+$/, 'may contain letters, digits and . : / @ + - _ only'),
 })
+const byUrl = z.object({
+  providerId,
+  url: z
+    .string()
+    .trim()
+    .min(1, 'Enter the address of a GGUF file')
+    .max(2000, 'Use at most 2000 characters')
+    .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) address' })),
+  sha256: z
+    .string()
+    .trim()
+    .regex(/^([a-fA-F0-9]{64})?$/, 'is 64 hexadecimal characters')
+    .transform((value) => value || undefined),
+})
 
-/** "Pull a model": choose an Ollama host and a name; then watch its progress here. */
+/** "Pull a model": choose a host, then a name (Ollama) or a GGUF file's address (embedded
+ * engine); then watch its progress here. */
 export function PullDialog({
   hosts,
   open,
@@ -52,6 +69,9 @@ export function PullDialog({
   const [started, setStarted] = useState<Pull | null>(null)
   const [clientErrors, setClientErrors] = useState<FieldErrors>({})
   const hostId = useId()
+  const [chosenHost, setChosenHost] = useState<string | undefined>(undefined)
+  const host = hosts.find((candidate) => candidate.id === chosenHost) ?? hosts[0]
+  const embedded = host?.kind === 'embedded'
   const errors = { ...apiFieldErrors(start.error), ...clientErrors }
   const pull = started ? (pulls.data?.find((candidate) => candidate.id === started.id) ?? started) : undefined
   const hostName = (id: string) => hosts.find((host) => host.id === id)?.name ?? 'a removed host'
@@ -69,10 +89,13 @@ export function PullDialog({
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
     const data = new FormData(event.currentTarget)
-    const result = validate(pullSchema, {
-      providerId: data.get('providerId') ?? '',
-      model: data.get('model') ?? '',
-    })
+    const result = embedded
+      ? validate(byUrl, {
+          providerId: data.get('providerId') ?? '',
+          url: data.get('url') ?? '',
+          sha256: data.get('sha256') ?? '',
+        })
+      : validate(byName, { providerId: data.get('providerId') ?? '', model: data.get('model') ?? '' })
     if (!result.ok) {
       start.reset()
       setClientErrors(result.errors)
@@ -94,13 +117,14 @@ export function PullDialog({
         <DialogHeader>
           <DialogTitle>Pull a model</DialogTitle>
           <DialogDescription>
-            Download a model from the Ollama library onto one of your hosts. The pull runs on the server: you
-            can close this dialog or reload the page and still follow it.
+            Download a model from the Ollama library onto one of your hosts, or a GGUF file into the embedded
+            engine. The pull runs on the server: you can close this dialog or reload the page and still follow
+            it.
           </DialogDescription>
         </DialogHeader>
         {hosts.length === 0 ? (
           <p className="text-muted-foreground text-sm">
-            No Ollama host is connected.{' '}
+            No Ollama host or embedded engine is connected.{' '}
             <Link to="/admin/providers" className="font-medium text-foreground underline underline-offset-4">
               Connect one on the Providers page
             </Link>
@@ -126,7 +150,7 @@ export function PullDialog({
           <form onSubmit={submit} noValidate className="grid gap-4" aria-label="Pull a model">
             <FormError
               error={start.error}
-              fields={['providerId', 'model']}
+              fields={['providerId', 'model', 'url', 'sha256']}
               title="Could not start the pull"
             />
             <div className="grid gap-2">
@@ -134,7 +158,11 @@ export function PullDialog({
               <NativeSelect
                 id={hostId}
                 name="providerId"
-                defaultValue={hosts[0]?.id}
+                value={host?.id}
+                onChange={(event) => {
+                  setChosenHost(event.target.value)
+                  setClientErrors({})
+                }}
                 aria-invalid={errors.providerId ? true : undefined}
               >
                 {hosts.map((host) => (
@@ -145,15 +173,38 @@ export function PullDialog({
               </NativeSelect>
               <FieldError message={errors.providerId} />
             </div>
-            <TextField
-              label="Model name"
-              name="model"
-              placeholder="e.g. llama3.2:3b"
-              autoComplete="off"
-              spellCheck={false}
-              hint="A name from the Ollama library, with an optional :tag."
-              error={errors.model}
-            />
+            {embedded ? (
+              <>
+                <TextField
+                  label="File URL"
+                  name="url"
+                  type="url"
+                  placeholder="https://huggingface.co/…/resolve/main/model.Q4_K_M.gguf"
+                  autoComplete="off"
+                  spellCheck={false}
+                  hint="A GGUF file; an interrupted download resumes where it stopped."
+                  error={errors.url}
+                />
+                <TextField
+                  label="SHA-256 (optional)"
+                  name="sha256"
+                  autoComplete="off"
+                  spellCheck={false}
+                  hint="When given, a file that does not match is refused."
+                  error={errors.sha256}
+                />
+              </>
+            ) : (
+              <TextField
+                label="Model name"
+                name="model"
+                placeholder="e.g. llama3.2:3b"
+                autoComplete="off"
+                spellCheck={false}
+                hint="A name from the Ollama library, with an optional :tag."
+                error={errors.model}
+              />
+            )}
             <DialogFooter>
               <Button type="submit" pending={start.isPending}>
                 Pull
