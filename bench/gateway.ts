@@ -180,18 +180,46 @@ function oneStream(target: Target): Promise<Sample> {
 /**
  * N concurrent streams: N clients, each starting its next stream as soon as the last ends, with
  * starts spread over one stream's length so that arrivals are steady rather than one burst. A
- * client's first stream warms up (JIT, sockets) and is not counted.
+ * client's first stream warms up (JIT, sockets) and is not counted; exactly `samples` are.
  */
 async function runLevel(target: Target, concurrency: number, samples: number): Promise<Sample[]> {
   const results: Sample[] = []
+  let claimed = 0
   const spreadMs = concurrency === 1 ? 0 : (TOKENS * TOKEN_MS) / concurrency
   const client = async (index: number) => {
     await new Promise((resolve) => setTimeout(resolve, index * spreadMs))
     await oneStream(target)
-    while (results.length < samples) results.push(await oneStream(target))
+    while (claimed < samples) {
+      claimed += 1
+      results.push(await oneStream(target))
+    }
   }
   await Promise.all(Array.from({ length: concurrency }, (_, i) => client(i)))
   return results
+}
+
+/**
+ * Other work on the machine comes and goes: each level is measured in ROUNDS rounds that take
+ * the targets in turn (in a rotating order), so that no target gets all the quiet moments.
+ */
+const ROUNDS = 3
+
+async function measureLevel(
+  targets: Target[],
+  concurrency: number,
+  samples: number,
+): Promise<Record<TargetName, Figures>> {
+  const collected = new Map<TargetName, Sample[]>(targets.map((t) => [t.name, []]))
+  for (let round = 0; round < ROUNDS; round++) {
+    const share = Math.ceil(samples / ROUNDS)
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[(i + round) % targets.length]!
+      collected.get(target.name)!.push(...(await runLevel(target, concurrency, share)))
+    }
+  }
+  const figures = {} as Record<TargetName, Figures>
+  for (const target of targets) figures[target.name] = figuresOf(collected.get(target.name)!)
+  return figures
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -270,11 +298,7 @@ export async function benchGateway(): Promise<LevelResult[]> {
     for (const target of targets) await runLevel(target, 10, 40)
     const results: LevelResult[] = []
     for (const { concurrency, samples } of LEVELS) {
-      const figures = {} as Record<TargetName, Figures>
-      for (const target of targets) {
-        figures[target.name] = figuresOf(await runLevel(target, concurrency, samples))
-      }
-      results.push({ concurrency, figures })
+      results.push({ concurrency, figures: await measureLevel(targets, concurrency, samples) })
     }
     for (const target of targets) target.agent.destroy()
     return results

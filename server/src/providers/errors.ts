@@ -93,7 +93,7 @@ export function fromThrown(ctx: ErrorContext, err: unknown, signal?: AbortSignal
 }
 
 /** `retry-after-ms`, or `retry-after` in seconds or as an HTTP date. */
-export function retryAfterMs(headers: Headers | undefined): number | undefined {
+export function retryAfterMs(headers: Pick<Headers, 'get'> | undefined): number | undefined {
   const ms = Number(headers?.get('retry-after-ms'))
   if (Number.isFinite(ms) && ms > 0) return ms
   const value = headers?.get('retry-after')

@@ -1,8 +1,13 @@
 // Adapter for OpenAI and for servers that speak its API (vLLM, llama.cpp, LM Studio, Groq,
-// OpenRouter…), through the official `openai` client.
+// OpenRouter…), through the official `openai` client; streamed chat replies, the hot path, go
+// over a lean HTTP client with the SDK's request and error semantics.
 
+import type { EventSourceMessage } from 'eventsource-parser'
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
-import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions'
+import type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions'
 import { openaiCapabilities } from './capabilities.js'
 import {
   type ErrorContext,
@@ -12,6 +17,7 @@ import {
   guardedFetch,
   probeHealth,
 } from './errors.js'
+import { EventStreamClient } from './event-stream.js'
 import {
   type AdapterOptions,
   type ChatEvent,
@@ -30,6 +36,12 @@ export function openaiBaseUrl(baseUrl: string): string {
   return new URL(trimmed).pathname === '/' ? `${trimmed}/v1` : trimmed
 }
 
+interface StreamState {
+  done: boolean
+  finish?: string
+  usage?: ChatEvent
+}
+
 function finishReason(reason: string): FinishReason {
   if (reason === 'stop' || reason === 'length' || reason === 'tool_calls' || reason === 'content_filter')
     return reason
@@ -40,6 +52,8 @@ export class OpenAIAdapter implements ProviderAdapter {
   readonly kind: 'openai' | 'openai-compatible'
   private readonly ctx: ErrorContext
   private readonly client: OpenAI
+  private readonly events: EventStreamClient
+  private readonly apiKey: string | undefined
   private readonly streamStartTimeoutMs: number
 
   constructor(
@@ -55,6 +69,8 @@ export class OpenAIAdapter implements ProviderAdapter {
       baseUrl: openaiBaseUrl(baseUrl),
     }
     this.streamStartTimeoutMs = streamStartTimeoutMs
+    this.apiKey = apiKey || undefined
+    this.events = new EventStreamClient(this.ctx)
     this.client = new OpenAI({
       // Local servers often need no key; the client insists on one, so send none at all.
       apiKey: apiKey || 'unused',
@@ -143,24 +159,51 @@ export class OpenAIAdapter implements ProviderAdapter {
     }
   }
 
+  /** One SSE message of a streamed reply, read as the SDK would: returns its text, if any. */
+  private read({ event, data }: EventSourceMessage, state: StreamState): string {
+    // Like the SDK, read on to the end after [DONE] so that the connection can be reused.
+    if (state.done || data.startsWith('[DONE]')) {
+      state.done = true
+      return ''
+    }
+    const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown; message?: string }
+    if (event === 'error' || chunk.error) {
+      throw fromSdkApiError(this.ctx, { error: chunk.error, message: chunk.message ?? 'error' })
+    }
+    const choice = chunk.choices?.[0]
+    if (choice?.finish_reason) state.finish = choice.finish_reason
+    if (chunk.usage) {
+      const { prompt_tokens: inputTokens, completion_tokens: outputTokens } = chunk.usage
+      state.usage = { type: 'usage', inputTokens, outputTokens }
+    }
+    return choice?.delta?.content ?? ''
+  }
+
   async *chat(req: ChatRequest, signal: AbortSignal): AsyncIterable<ChatEvent> {
-    let finish: string | undefined
-    let usage: ChatEvent | undefined
+    const state: StreamState = { done: false }
     try {
-      const stream = await this.client.chat.completions.create(this.chatParams(req), {
+      // Streamed over our own HTTP client (see event-stream.ts), parsed as the SDK would.
+      const events = this.events.post({
+        path: '/chat/completions',
+        headers: this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {},
+        body: this.chatParams(req),
         signal,
-        timeout: this.streamStartTimeoutMs,
+        timeoutMs: this.streamStartTimeoutMs,
       })
-      // Breaking out of this loop (consumer stopped) makes the client abort the request.
-      for await (const chunk of stream) {
-        const choice = chunk.choices?.[0]
-        const text = choice?.delta?.content
-        if (text) yield { type: 'delta', text }
-        if (choice?.finish_reason) finish = choice.finish_reason
-        if (chunk.usage) {
-          const { prompt_tokens: inputTokens, completion_tokens: outputTokens } = chunk.usage
-          usage = { type: 'usage', inputTokens, outputTokens }
+      for await (const batch of events) {
+        // The deltas of one batch go out as one: under load, fewer and larger writes downstream.
+        let text = ''
+        let failure: unknown = null
+        for (const message of batch) {
+          try {
+            text += this.read(message, state)
+          } catch (err) {
+            failure = err
+            break
+          }
         }
+        if (text) yield { type: 'delta', text }
+        if (failure) throw failure
       }
     } catch (err) {
       yield signal.aborted ? { type: 'done', finishReason: 'aborted' } : errorEvent(this.toError(err, signal))
@@ -169,13 +212,13 @@ export class OpenAIAdapter implements ProviderAdapter {
     // The client ends quietly on abort and on a stream that stops early.
     if (signal.aborted) {
       yield { type: 'done', finishReason: 'aborted' }
-    } else if (!finish) {
+    } else if (!state.finish) {
       yield errorEvent(
         new ProviderError('upstream', `${this.ctx.label} ended the stream before the reply was complete`),
       )
     } else {
-      if (usage) yield usage
-      yield { type: 'done', finishReason: finishReason(finish) }
+      if (state.usage) yield state.usage
+      yield { type: 'done', finishReason: finishReason(state.finish) }
     }
   }
 }
