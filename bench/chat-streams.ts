@@ -2,7 +2,9 @@
 // OpenAI-compatible backend (its own process) that writes a token every TOKEN_MS per stream, each
 // token carrying the time it was written. This process is the only client: it reads the same
 // number of streams from the backend directly, then through Web+ (POST a message, follow the
-// generation's SSE), and compares inter-token gaps and token latencies while all streams run.
+// generation's SSE), and compares inter-token gaps and token latencies while all streams run. The
+// backend holds the first token of a batch until all its streams are open, so that they all run
+// at once however long the client took to start them.
 // Then memory: N generations held open by the backend (no token yet) with N idle SSE
 // subscriptions; server RSS and heap after forced GCs, minus a baseline, divided by N.
 import { setMaxListeners } from 'node:events'
@@ -192,9 +194,21 @@ function stopAll(server: ServerInfo, held: Array<{ token: string; generationId: 
   )
 }
 
+/** The median of a few samples, each after forced full GCs, so one late collection does not count. */
 async function memory(child: Child): Promise<Memory> {
-  await new Promise((resolve) => setTimeout(resolve, 500))
-  return JSON.parse(await child.send('memory')) as Memory
+  const samples: Memory[] = []
+  for (let i = 0; i < 5; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    samples.push(JSON.parse(await child.send('memory')) as Memory)
+  }
+  const median = (key: 'rss' | 'heapUsed' | 'external') =>
+    samples.map((m) => m[key]).sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? Number.NaN
+  return {
+    rss: median('rss'),
+    heapUsed: median('heapUsed'),
+    external: median('external'),
+    gc: samples.every((m) => m.gc),
+  }
 }
 
 const per = (after: Memory, before: Memory, n: number) => ({
@@ -254,7 +268,7 @@ export async function benchStreams(
   tokens = 200,
   tokenMs = 100,
 ): Promise<{ streams: StreamFigures; memory: MemoryFigures }> {
-  const backend = Child.tsx('chat-backend.ts', [String(tokens), String(tokenMs)])
+  const backend = Child.tsx('chat-backend.ts', [String(tokens), String(tokenMs), String(streams)])
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webplus-bench-chat-streams-'))
   const children = [backend]
   try {
@@ -263,7 +277,8 @@ export async function benchStreams(
     const webplus = Child.tsx(
       'chat-server.ts',
       [dataDir, String(users), `${backendUrl.origin}/v1`],
-      ['--expose-gc'],
+      // CHAT_BENCH_SERVER_FLAGS: extra Node flags for Web+, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+      ['--expose-gc', ...(process.env.CHAT_BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
     )
     children.push(webplus)
     const server = JSON.parse(await webplus.nextLine()) as ServerInfo

@@ -124,7 +124,9 @@ function printStreams({ streams: s, memory: m }: ChatFigures): void {
   console.log(
     `  ${s.streams} concurrent streams of ${s.tokens} tokens, one every ${s.tokenMs} ms per stream, from a local OpenAI-compatible backend`,
   )
-  console.log('  (figures over the window in which every stream was running; same client for both paths)')
+  console.log(
+    '  (the backend starts all streams together once all are open; figures over the window in which every stream was running; same client for both paths)',
+  )
   console.log(
     `    directly    inter-token gap : ${spreadLine(s.direct.gaps)} (window ${(s.direct.windowMs / 1000).toFixed(1)} s)`,
   )

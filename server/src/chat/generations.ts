@@ -8,9 +8,9 @@ import { tooManyRequests } from '../lib/problem.js'
 import type { Invocation, ModelInvoker } from '../models/invoker.js'
 import type { ChatRequest } from '../providers/types.js'
 import type { EventBus } from '../realtime/bus.js'
-import { type GenerationOutcome, INTERRUPTED, saveOutcome, saveText } from './generation-store.js'
+import { type GenerationOutcome, INTERRUPTED, saveOutcome } from './generation-store.js'
+import { ReplyTextFlusher } from './reply-text-flusher.js'
 
-export const FLUSH_INTERVAL_MS = 500
 /** How long a finished job's log stays in memory for clients that reconnect. */
 const FINISHED_TTL_MS = 60_000
 
@@ -111,8 +111,11 @@ export class GenerationRunner {
   private readonly byMessage = new Map<string, LiveGeneration>()
   private readonly reserved = new Map<string, number>()
   private readonly running = new Set<Promise<void>>()
+  private readonly texts: ReplyTextFlusher
 
-  constructor(private readonly deps: RunnerDeps) {}
+  constructor(private readonly deps: RunnerDeps) {
+    this.texts = new ReplyTextFlusher(deps.db, deps.log)
+  }
 
   /** Holds one of the user's concurrent slots until `start` (or `release`); 429 when none is free. */
   reserve(userId: string): Reservation {
@@ -183,6 +186,7 @@ export class GenerationRunner {
     const pending = [...this.live.values()].filter((g) => !g.outcome)
     await Promise.all(pending.map((g) => this.stop(g.spec.id, 'shutdown')))
     await Promise.all([...this.running])
+    await this.texts.close()
   }
 
   private finished(generation: LiveGeneration): Promise<void> {
@@ -208,28 +212,14 @@ export class GenerationRunner {
     const ids = { generationId: spec.id, conversationId: spec.conversationId, messageId: spec.messageId }
     void publish({ type: 'generation.started', ...ids })
 
-    let writes = Promise.resolve()
-    let flushTimer: NodeJS.Timeout | null = null
-    let lastFlush = Date.now()
-    const flush = () => {
-      flushTimer = null
-      lastFlush = Date.now()
-      const text = generation.text
-      writes = writes
-        .then(() => saveText(db, spec.messageId, text))
-        .catch((error: unknown) =>
-          log.error({ err: error, generationId: spec.id }, 'saving reply text failed'),
-        )
-    }
     const onDelta = (text: string) => {
       const event = generation.append(text)
       void publish({ type: 'generation.delta', ...ids, seq: event.seq, text })
-      flushTimer ??= setTimeout(flush, Math.max(0, FLUSH_INTERVAL_MS - (Date.now() - lastFlush)))
+      this.texts.changed(spec.messageId, generation)
     }
 
     const outcome = await this.invoke(generation, onDelta)
-    if (flushTimer) clearTimeout(flushTimer)
-    await writes
+    await this.texts.settle(spec.messageId)
     try {
       await saveOutcome(db, { generationId: spec.id, messageId: spec.messageId }, outcome, generation.seq + 1)
     } catch (error) {

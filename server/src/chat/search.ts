@@ -61,7 +61,8 @@ function splitOnce(text: string, mark: string): [string, string] {
 
 /**
  * Titles first, then messages, each best match first (on SQLite, messages among the owner's newest
- * 1,000 matches). Only `userId`'s conversations are searched.
+ * 1,000 matches). Only `userId`'s conversations are searched, and only text that is final: a reply
+ * being written is found once it is done (SQLite indexes it then; see migration 0005).
  */
 export async function searchChats(
   db: Db,
@@ -128,7 +129,7 @@ async function postgres(db: Db, userId: string, terms: string[], limit: number):
     select m.conversation_id, c.title, m.id as message_id, m.role, m.created_at,
       ts_headline('simple', m.content, q, ${options}) as snippet
     from messages m join conversations c on c.id = m.conversation_id, to_tsquery('simple', ${tsquery}) q
-    where c.user_id = ${userId} and m.search @@ q
+    where c.user_id = ${userId} and m.search @@ q and m.state <> 'streaming'
     order by ts_rank(m.search, q) desc limit ${limit}`.execute(db)
   return [...titles.rows, ...messages.rows]
 }
