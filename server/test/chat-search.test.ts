@@ -1,6 +1,7 @@
 // Search (FTS5 on SQLite, tsvector on PostgreSQL) with highlighted snippets, kept in sync with
 // inserts, streamed updates, renames and deletes; and export as Markdown and JSON.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SEARCH_LIMITS, searchChats } from '../src/chat/search.js'
 import { type ChatWorld, createConversation, FULL_REPLY, finished, send, startChat } from './chat-kit.js'
 import { dbKinds, expectProblem, type SignedIn } from './helpers.js'
 
@@ -63,6 +64,41 @@ describe.each(dbKinds)('chat search and export on %s', (kind) => {
     const replies = await search('ollama')
     expect(replies.map((h) => h.messageId)).toContain(started.assistantMessageId)
     expect(replies.find((h) => h.messageId === started.assistantMessageId)?.role).toBe('assistant')
+  })
+
+  it('ranks the matches of a word, or lists them newest first when the word is very common', async () => {
+    const conversation = await createConversation(w.app, w.user, { modelId: model, title: 'Weather' })
+    const ids: Array<string | null> = []
+    for (const content of [
+      'zephyr zephyr zephyr, the zephyr again',
+      'A zephyr came through the valley this morning and then it was gone.',
+      'Late in the day another zephyr, softer than the first one was.',
+    ]) {
+      const started = await send(w.app, w.user, conversation.id, { content })
+      await finished(w.app, w.user, started)
+      ids.push(started.userMessageId)
+    }
+    const messageIds = (hits: Array<{ messageId: string | null }>) =>
+      hits.flatMap((h) => (h.messageId ? [h.messageId] : []))
+    // Few matches: the best first (the oldest message says it four times).
+    expect(messageIds(await search('zephyr'))[0]).toBe(ids[0])
+    // More matches than are ranked (here: more than 2): the newest first, every one still found.
+    const { db, dialect } = w.app.services
+    const common = await searchChats(db, dialect, w.user.id, 'zephyr', 20, {
+      ...SEARCH_LIMITS,
+      rankedMatches: 2,
+    })
+    expect(messageIds(common)).toEqual([...ids].reverse())
+  })
+
+  it('matches a one-letter term as a whole word, not as the start of every word', async () => {
+    const conversation = await createConversation(w.app, w.user, { modelId: model, title: 'Letters' })
+    const started = await send(w.app, w.user, conversation.id, { content: 'Plan q: quietly quit' })
+    await finished(w.app, w.user, started)
+    const other = await send(w.app, w.user, conversation.id, { content: 'quince and quail' })
+    await finished(w.app, w.user, other)
+    expect((await search('q')).map((h) => h.messageId)).toEqual([started.userMessageId])
+    expect((await search('qu')).map((h) => h.messageId)).toHaveLength(2)
   })
 
   it('keeps the index in sync with renames and deletions', async () => {

@@ -31,8 +31,21 @@ interface Row {
 const OPEN = '\uE000'
 const CLOSE = '\uE001'
 const MAX_TERMS = 8
-/** Message matches ranked per search at most (the owner's newest). */
-const RANK_WINDOW = 1000
+
+export interface SearchLimits {
+  /**
+   * Messages are ranked by relevance while the query matches at most this many messages in the
+   * whole index; above it they are listed newest first. Ranking reads every match of every term
+   * (the relevance of a word depends on how many messages hold it), so a word as common as "the"
+   * would cost time in proportion to the index on each search; and for such a word, relevance
+   * says little that recency does not.
+   */
+  rankedMatches: number
+  /** SQLite: message matches ranked per search at most (the owner's newest). */
+  rankWindow: number
+}
+
+export const SEARCH_LIMITS: SearchLimits = { rankedMatches: 20_000, rankWindow: 300 }
 
 /** The words of a query, reduced to letters and digits so no search syntax gets through. */
 export function searchTerms(query: string): string[] {
@@ -42,6 +55,14 @@ export function searchTerms(query: string): string[] {
       .toLowerCase()
       .match(/[\p{L}\p{N}]+/gu) ?? []
   return [...new Set(words)].slice(0, MAX_TERMS)
+}
+
+/**
+ * Each term matches the words it begins, except a one-letter term, which matches that word only
+ * ("a", "I", "C"): as a prefix it would match nearly every message.
+ */
+function isPrefix(term: string): boolean {
+  return term.length > 1
 }
 
 export function snippetPieces(marked: string): SnippetPiece[] {
@@ -61,7 +82,8 @@ function splitOnce(text: string, mark: string): [string, string] {
 
 /**
  * Titles first, then messages, each best match first (on SQLite, messages among the owner's newest
- * 1,000 matches). Only `userId`'s conversations are searched, and only text that is final: a reply
+ * `rankWindow` matches), or newest first when the query matches more than `rankedMatches`
+ * messages. Only `userId`'s conversations are searched, and only text that is final: a reply
  * being written is found once it is done (SQLite indexes it then; see migration 0005).
  */
 export async function searchChats(
@@ -70,11 +92,14 @@ export async function searchChats(
   userId: string,
   query: string,
   limit: number,
+  limits: SearchLimits = SEARCH_LIMITS,
 ): Promise<SearchHit[]> {
   const terms = searchTerms(query)
   if (terms.length === 0) return []
   const rows =
-    dialect === 'postgres' ? await postgres(db, userId, terms, limit) : await sqlite(db, userId, terms, limit)
+    dialect === 'postgres'
+      ? await postgres(db, userId, terms, limit, limits)
+      : await sqlite(db, userId, terms, limit, limits)
   return rows.slice(0, limit).map((row) => ({
     conversationId: row.conversation_id,
     conversationTitle: row.title,
@@ -85,39 +110,61 @@ export async function searchChats(
   }))
 }
 
-async function sqlite(db: Db, userId: string, terms: string[], limit: number): Promise<Row[]> {
-  const match = terms.map((t) => `"${t}"*`).join(' ')
+async function sqlite(
+  db: Db,
+  userId: string,
+  terms: string[],
+  limit: number,
+  limits: SearchLimits,
+): Promise<Row[]> {
+  const match = terms.map((t) => (isPrefix(t) ? `"${t}"*` : `"${t}"`)).join(' ')
   const titles = await sql<Row>`
     select c.id as conversation_id, c.title, null as message_id, null as role, c.created_at,
       highlight(conversations_fts, 0, ${OPEN}, ${CLOSE}) as snippet
     from conversations_fts join conversations c on c.seq = conversations_fts.rowid
     where conversations_fts match ${match} and c.user_id = ${userId}
     order by conversations_fts.rank limit ${limit}`.execute(db)
-  // Ranking every match of a common word costs time in proportion to the whole index (FTS5's
-  // `order by rank` scores and sorts them all), so messages are ranked among the owner's newest
-  // RANK_WINDOW matches: all of them for most queries. `seq` grows with every new message, so the
-  // window is the rowids from the owner's RANK_WINDOW-th newest match up, read in rowid order.
+  const select = sql`
+    select m.conversation_id, c.title, m.id as message_id, m.role, m.created_at,
+      snippet(messages_fts, 0, ${OPEN}, ${CLOSE}, '…', 24) as snippet
+    from messages_fts
+      join messages m on m.seq = messages_fts.rowid
+      join conversations c on c.id = m.conversation_id
+    where messages_fts match ${match} and c.user_id = ${userId}`
+  // Counting stops at the limit: reading the first matches' rowids costs little.
+  const counted = await sql<{ matches: number }>`
+    select count(*) as matches from (
+      select rowid from messages_fts where messages_fts match ${match} limit ${limits.rankedMatches + 1})`.execute(
+    db,
+  )
+  if ((counted.rows[0]?.matches ?? 0) > limits.rankedMatches) {
+    const newest = await sql<Row>`${select} order by messages_fts.rowid desc limit ${limit}`.execute(db)
+    return [...titles.rows, ...newest.rows]
+  }
+  // Scoring every match of the owner costs time in proportion to them (FTS5's bm25() reads each
+  // one's term positions), so messages are ranked among the owner's newest rankWindow matches:
+  // all of them for most queries. `seq` grows with every new message, so the window is the rowids
+  // from the owner's rankWindow-th newest match up.
   const floor = await sql<{ seq: number }>`
     select messages_fts.rowid as seq
     from messages_fts
       join messages m on m.seq = messages_fts.rowid
       join conversations c on c.id = m.conversation_id
     where messages_fts match ${match} and c.user_id = ${userId}
-    order by messages_fts.rowid desc limit 1 offset ${RANK_WINDOW - 1}`.execute(db)
-  const messages = await sql<Row>`
-    select m.conversation_id, c.title, m.id as message_id, m.role, m.created_at,
-      snippet(messages_fts, 0, ${OPEN}, ${CLOSE}, '…', 24) as snippet
-    from messages_fts
-      join messages m on m.seq = messages_fts.rowid
-      join conversations c on c.id = m.conversation_id
-    where messages_fts match ${match} and c.user_id = ${userId}
-      and messages_fts.rowid >= ${floor.rows[0]?.seq ?? 0}
+    order by messages_fts.rowid desc limit 1 offset ${limits.rankWindow - 1}`.execute(db)
+  const ranked = await sql<Row>`${select} and messages_fts.rowid >= ${floor.rows[0]?.seq ?? 0}
     order by bm25(messages_fts) limit ${limit}`.execute(db)
-  return [...titles.rows, ...messages.rows]
+  return [...titles.rows, ...ranked.rows]
 }
 
-async function postgres(db: Db, userId: string, terms: string[], limit: number): Promise<Row[]> {
-  const tsquery = terms.map((t) => `${t}:*`).join(' & ')
+async function postgres(
+  db: Db,
+  userId: string,
+  terms: string[],
+  limit: number,
+  limits: SearchLimits,
+): Promise<Row[]> {
+  const tsquery = terms.map((t) => (isPrefix(t) ? `${t}:*` : t)).join(' & ')
   const options = `StartSel=${OPEN}, StopSel=${CLOSE}, MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=" … "`
   const titles = await sql<Row>`
     select c.id as conversation_id, c.title, null as message_id, null as role, c.created_at,
@@ -125,11 +172,19 @@ async function postgres(db: Db, userId: string, terms: string[], limit: number):
     from conversations c, to_tsquery('simple', ${tsquery}) q
     where c.user_id = ${userId} and c.search @@ q
     order by ts_rank(c.search, q) desc limit ${limit}`.execute(db)
+  const counted = await sql<{ matches: number }>`
+    select count(*)::int as matches from (
+      select 1 from messages m, to_tsquery('simple', ${tsquery}) q
+      where m.search @@ q and m.state <> 'streaming' limit ${limits.rankedMatches + 1}) found`.execute(db)
+  const order =
+    (counted.rows[0]?.matches ?? 0) > limits.rankedMatches
+      ? sql`m.created_at desc, m.id desc`
+      : sql`ts_rank(m.search, q) desc`
   const messages = await sql<Row>`
     select m.conversation_id, c.title, m.id as message_id, m.role, m.created_at,
       ts_headline('simple', m.content, q, ${options}) as snippet
     from messages m join conversations c on c.id = m.conversation_id, to_tsquery('simple', ${tsquery}) q
     where c.user_id = ${userId} and m.search @@ q and m.state <> 'streaming'
-    order by ts_rank(m.search, q) desc limit ${limit}`.execute(db)
+    order by ${order} limit ${limit}`.execute(db)
   return [...titles.rows, ...messages.rows]
 }

@@ -7,6 +7,7 @@ import * as m0002 from './migrations/0002_llm_manager.js'
 import * as m0003 from './migrations/0003_chat.js'
 import * as m0004 from './migrations/0004_gateway.js'
 import * as m0005 from './migrations/0005_chat_search_final_text.js'
+import * as m0006 from './migrations/0006_chat_search_prefix_index.js'
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0003_chat': m0003,
   '0004_gateway': m0004,
   '0005_chat_search_final_text': m0005,
+  '0006_chat_search_prefix_index': m0006,
 }
 
 export class MigrationError extends Error {}
