@@ -13,11 +13,16 @@ import { createInterface } from 'node:readline'
 export const TOKENS = 200
 export const TOKEN_MS = 10
 const PORTKEY_VERSION = '1.15.2'
-export const LEVELS = [
+const ALL_LEVELS = [
   { concurrency: 1, samples: 15 },
   { concurrency: 50, samples: 150 },
   { concurrency: 500, samples: 1000 },
 ]
+/** GATEWAY_BENCH_LEVELS=1,50 measures only those levels (a quicker before/after comparison). */
+const onlyLevels = process.env.GATEWAY_BENCH_LEVELS?.split(',').map(Number)
+export const LEVELS = onlyLevels ? ALL_LEVELS.filter((l) => onlyLevels.includes(l.concurrency)) : ALL_LEVELS
+/** GATEWAY_BENCH_PORTKEY=0 leaves Portkey out (its figures are then printed as n/a). */
+const withPortkey = process.env.GATEWAY_BENCH_PORTKEY !== '0'
 
 export interface Figures {
   ttftP50: number
@@ -31,7 +36,7 @@ export interface Figures {
 export type TargetName = 'direct' | 'Web+' | 'Portkey'
 export interface LevelResult {
   concurrency: number
-  figures: Record<TargetName, Figures>
+  figures: Record<'direct' | 'Web+', Figures> & { Portkey?: Figures }
 }
 
 interface Target {
@@ -208,7 +213,7 @@ async function measureLevel(
   targets: Target[],
   concurrency: number,
   samples: number,
-): Promise<Record<TargetName, Figures>> {
+): Promise<LevelResult['figures']> {
   const collected = new Map<TargetName, Sample[]>(targets.map((t) => [t.name, []]))
   for (let round = 0; round < ROUNDS; round++) {
     const share = Math.ceil(samples / ROUNDS)
@@ -217,7 +222,7 @@ async function measureLevel(
       collected.get(target.name)!.push(...(await runLevel(target, concurrency, share)))
     }
   }
-  const figures = {} as Record<TargetName, Figures>
+  const figures = {} as LevelResult['figures']
   for (const target of targets) figures[target.name] = figuresOf(collected.get(target.name)!)
   return figures
 }
@@ -263,8 +268,8 @@ export async function benchGateway(): Promise<LevelResult[]> {
       `${backendUrl}v1`,
     ])
     processes.push(webplus)
-    const portkey = await startPortkey()
-    processes.push(portkey.process)
+    const portkey = withPortkey ? await startPortkey() : null
+    if (portkey) processes.push(portkey.process)
     const gateway = JSON.parse(await firstLine(webplus)) as { url: string; key: string }
     const agent = () => new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
     const targets: Target[] = [
@@ -282,7 +287,9 @@ export async function benchGateway(): Promise<LevelResult[]> {
         headers: { authorization: `Bearer ${gateway.key}` },
         agent: agent(),
       },
-      {
+    ]
+    if (portkey) {
+      targets.push({
         name: 'Portkey',
         port: portkey.port,
         path: '/v1/chat/completions',
@@ -292,8 +299,8 @@ export async function benchGateway(): Promise<LevelResult[]> {
           'x-portkey-custom-host': `${backendUrl}v1`,
         },
         agent: agent(),
-      },
-    ]
+      })
+    }
     // Warm every path up (JIT, sockets, caches) before anything is measured.
     for (const target of targets) await runLevel(target, 10, 40)
     const results: LevelResult[] = []
@@ -311,6 +318,15 @@ export async function benchGateway(): Promise<LevelResult[]> {
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a').padStart(9)
 const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? (a / b).toFixed(2) : 'n/a')
 
+const notMeasured: Figures = {
+  ttftP50: Number.NaN,
+  ttftP99: Number.NaN,
+  totalP50: Number.NaN,
+  totalP99: Number.NaN,
+  samples: 0,
+  failures: 0,
+}
+
 /** Prints every figure, the overheads over direct, and the ratios against Portkey. */
 export function printGateway(results: LevelResult[]): void {
   console.log(
@@ -327,7 +343,8 @@ export function printGateway(results: LevelResult[]): void {
         `  ${String(concurrency).padStart(11)}  ${name.padEnd(8)} ${ms(f.ttftP50)} ${ms(f.ttftP99)} ${ms(f.totalP50)} ${ms(f.totalP99)} ${String(f.samples).padStart(9)}${failed}`,
       )
     }
-    const { direct, 'Web+': webplus, Portkey: portkey } = figures
+    const { direct, 'Web+': webplus } = figures
+    const portkey = figures.Portkey ?? notMeasured
     const added = (f: Figures, key: 'ttftP50' | 'ttftP99' | 'totalP50' | 'totalP99') => f[key] - direct[key]
     for (const key of ['ttftP50', 'ttftP99', 'totalP50', 'totalP99'] as const) {
       console.log(
@@ -346,7 +363,10 @@ export function printGateway(results: LevelResult[]): void {
     )
   }
   const beats = results.every(
-    ({ figures: f }) => f['Web+'].ttftP50 < f.Portkey.ttftP50 && f['Web+'].ttftP99 < f.Portkey.ttftP99,
+    ({ figures: f }) =>
+      f.Portkey !== undefined &&
+      f['Web+'].ttftP50 < f.Portkey.ttftP50 &&
+      f['Web+'].ttftP99 < f.Portkey.ttftP99,
   )
   console.log(
     `  target: Web+ adds less TTFT than Portkey (p50 and p99) at every level: ${beats ? 'met' : 'NOT met'}`,

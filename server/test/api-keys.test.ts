@@ -2,6 +2,7 @@
 // moment their owner is disabled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  atClockAfter,
   createApiKey,
   dbKinds,
   expectProblem,
@@ -173,14 +174,14 @@ describe.each(dbKinds)('API keys on %s', (kind) => {
     })
     expect(expectProblem(past, 400).errors).toEqual([{ field: 'expiresAt', message: 'is in the past' }])
 
-    const key = await createApiKey(t.app, user, ['read'])
+    // A key that expires soon works until then (and is kept in memory), then is refused at once.
+    const expiresAt = new Date(Date.now() + 30_000).toISOString()
+    const key = await createApiKey(t.app, user, ['read'], expiresAt)
     expect((await me(key.auth.authorization)).statusCode).toBe(200)
-    await t.app.services.db
-      .updateTable('api_keys')
-      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
-      .where('id', '=', key.id)
-      .execute()
-    expect(expectProblem(await me(key.auth.authorization), 401).type).toMatch(/invalid-token/)
+    expect((await me(key.auth.authorization)).statusCode).toBe(200)
+    await atClockAfter(expiresAt, async () => {
+      expect(expectProblem(await me(key.auth.authorization), 401).type).toMatch(/invalid-token/)
+    })
   })
 
   it('rejects a revoked key at once', async () => {
@@ -233,5 +234,32 @@ describe.each(dbKinds)('API keys on %s', (kind) => {
     expect((await me(again.auth.authorization)).statusCode).toBe(200)
     const keys = await t.app.inject({ url: '/api/v1/api-keys', headers: again.auth })
     expect(keys.json().items.find((k: { id: string }) => k.id === key.id).revokedAt).toBeTruthy()
+  })
+
+  it('a key answers with its owner as they are now, after a profile change made elsewhere', async () => {
+    const key = await createApiKey(t.app, user, ['read', 'write'])
+    expect((await me(key.auth.authorization)).json().name).not.toBe('Renamed')
+    const renamed = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: user.auth,
+      payload: { name: 'Renamed' },
+    })
+    expect(renamed.statusCode).toBe(200)
+    expect((await me(key.auth.authorization)).json().name).toBe('Renamed')
+  })
+
+  it('a key stops working once its owner is disabled on another server process (bus event)', async () => {
+    const victim = await signUp(t.app, 'victim-elsewhere')
+    const key = await createApiKey(t.app, victim, ['read'])
+    expect((await me(key.auth.authorization)).statusCode).toBe(200)
+    // Another process disabled the user: the row changes and the control event arrives here.
+    await t.app.services.db
+      .updateTable('users')
+      .set({ disabled_at: new Date().toISOString() })
+      .where('id', '=', victim.id)
+      .execute()
+    await t.app.services.bus.publishControl({ type: 'user.disabled', userId: victim.id })
+    expectProblem(await me(key.auth.authorization), 401)
   })
 })

@@ -4,7 +4,7 @@ import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FakeOllama } from './fakes/fake-ollama.js'
 import { addProvider, type GatewayEnv, gatewayKey, injectedError, startGateway } from './gateway-kit.js'
-import { dbKinds } from './helpers.js'
+import { atClockAfter, createApiKey, dbKinds } from './helpers.js'
 
 const hello = { model: 'llama3.2:1b', messages: [{ role: 'user', content: 'hi' }] }
 
@@ -212,15 +212,14 @@ describe.each(dbKinds)('gateway HTTP edge cases on %s', (kind) => {
     })
 
     it('refuses an expired key', async () => {
-      const expiring = await gatewayKey(env, env.user)
+      const expiresAt = new Date(Date.now() + 30_000).toISOString()
+      const expiring = await createApiKey(env.app, env.user, ['gateway'], expiresAt)
       expect((await env.app.inject({ url: '/v1/models', headers: expiring.auth })).statusCode).toBe(200)
-      await env.app.services.db
-        .updateTable('api_keys')
-        .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
-        .where('id', '=', expiring.id)
-        .execute()
-      const response = await env.app.inject({ url: '/v1/models', headers: expiring.auth })
-      expect(injectedError(response, 401).code).toBe('invalid_api_key')
+      expect((await env.app.inject({ url: '/v1/models', headers: expiring.auth })).statusCode).toBe(200)
+      await atClockAfter(expiresAt, async () => {
+        const response = await env.app.inject({ url: '/v1/models', headers: expiring.auth })
+        expect(injectedError(response, 401).code).toBe('invalid_api_key')
+      })
     })
 
     it('refuses a key without the gateway scope with 403', async () => {

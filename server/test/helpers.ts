@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
+import { vi } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { type ConfigInput, loadConfig } from '../src/config.js'
 
@@ -216,16 +217,31 @@ export async function createApiKey(
   app: FastifyInstance,
   owner: SignedIn,
   scopes: string[] = ['read', 'write'],
+  expiresAt?: string,
 ): Promise<{ key: string; id: string; auth: { authorization: string } }> {
   const response = await app.inject({
     method: 'POST',
     url: '/api/v1/api-keys',
     headers: owner.auth,
-    payload: { name: 'test key', scopes },
+    payload: { name: 'test key', scopes, ...(expiresAt ? { expiresAt } : {}) },
   })
   if (response.statusCode !== 201) throw new Error(`api key failed: ${response.statusCode} ${response.body}`)
   const body = response.json<{ key: string; apiKey: { id: string } }>()
   return { key: body.key, id: body.apiKey.id, auth: { authorization: `Bearer ${body.key}` } }
+}
+
+/**
+ * Runs `fn` with the clock (Date only; timers stay real) set just after an ISO time, e.g. an
+ * expiry a little ahead: deterministic, unlike waiting for the wall clock.
+ */
+export async function atClockAfter<T>(iso: string, fn: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true })
+  vi.setSystemTime(Date.parse(iso) + 1000)
+  try {
+    return await fn()
+  } finally {
+    vi.useRealTimers()
+  }
 }
 
 export interface AuditItem {

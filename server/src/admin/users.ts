@@ -66,6 +66,8 @@ export class UserAdminService {
       await this.auth.revokeSessions({ userId }, 'user-disabled')
       await this.apiKeys.revokeAllOf(userId)
       await this.bus.publishControl({ type: 'user.disabled', userId })
+    } else if (patch.role && patch.role !== user.role) {
+      await this.apiKeys.userChanged(userId)
     }
     await this.audit.record({
       action:

@@ -1,5 +1,7 @@
 // API keys: `wp_` + 192 random bits, shown once, stored as a SHA-256 hash, scoped, expiring,
-// revocable. Revoking or disabling ends their use on the next request.
+// revocable. Revoking or disabling ends their use on the next request: verified keys are kept in
+// memory with their owner, expiry is checked against the clock on every use, and the bus's
+// control events (revoked key, disabled or changed user) drop entries on every instance.
 import { z } from 'zod'
 import type { AuditService } from '../audit/service.js'
 import type { Db } from '../db/index.js'
@@ -41,12 +43,46 @@ function toPublic(row: ApiKey): PublicApiKey {
   }
 }
 
+interface VerifiedKey {
+  row: ApiKey
+  user: User
+  apiKey: PublicApiKey
+  /** When it was read from the database; an entry is read again after VERIFIED_TTL_MS. */
+  at: number
+}
+
+/** A safety net for changes made outside the services (which announce theirs on the bus). */
+const VERIFIED_TTL_MS = 60_000
+const VERIFIED_MAX = 10_000
+
 export class ApiKeyService {
+  /** By key hash. */
+  private readonly verified = new Map<string, VerifiedKey>()
+  /** Bumped on every invalidation, so that a lookup that raced one is not cached. */
+  private generation = 0
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
     private readonly bus: EventBus,
-  ) {}
+  ) {
+    bus.onControl((event) => {
+      if (event.type === 'api-key.revoked') this.forget((entry) => entry.row.id === event.apiKeyId)
+      else if (event.type === 'user.disabled' || event.type === 'user.changed')
+        this.forget((entry) => entry.user.id === event.userId)
+    })
+  }
+
+  /** After a user's row changed (role, name): their keys are read again on next use, everywhere. */
+  async userChanged(userId: string): Promise<void> {
+    this.forget((entry) => entry.user.id === userId)
+    await this.bus.publishControl({ type: 'user.changed', userId })
+  }
+
+  private forget(matches: (entry: VerifiedKey) => boolean): void {
+    this.generation += 1
+    for (const [hash, entry] of this.verified) if (matches(entry)) this.verified.delete(hash)
+  }
 
   async create(
     userId: string,
@@ -114,6 +150,7 @@ export class ApiKeyService {
       if (!exists) throw notFound('API key')
       return
     }
+    this.forget((entry) => entry.row.id === keyId)
     await this.bus.publishControl({ type: 'api-key.revoked', apiKeyId: keyId })
     await this.audit.record({
       action: 'api_key.revoke',
@@ -132,29 +169,53 @@ export class ApiKeyService {
       .where('revoked_at', 'is', null)
       .returning('id')
       .execute()
+    this.forget((entry) => entry.user.id === userId)
     for (const { id } of rows) await this.bus.publishControl({ type: 'api-key.revoked', apiKeyId: id })
   }
 
   /** Resolves a presented key to its owner; null for unknown, revoked, expired or disabled. */
   async authenticate(key: string): Promise<{ user: User; apiKey: PublicApiKey } | null> {
     if (!key.startsWith(KEY_PREFIX)) return null
+    const hash = sha256(key)
+    const cached = this.verified.get(hash)
+    const entry = cached && Date.now() - cached.at < VERIFIED_TTL_MS ? cached : await this.load(hash)
+    if (!entry) return null
+    const now = nowIso()
+    const { row } = entry
+    if (row.revoked_at || (row.expires_at && row.expires_at <= now) || entry.user.disabled_at) {
+      this.verified.delete(hash)
+      return null
+    }
+    // Last use is kept to the minute so that a busy key does not write on every request.
+    if (!row.last_used_at || row.last_used_at.slice(0, 16) !== now.slice(0, 16)) {
+      row.last_used_at = now
+      entry.apiKey.lastUsedAt = now
+      await this.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute()
+    }
+    return { user: entry.user, apiKey: entry.apiKey }
+  }
+
+  /** Reads a key and its owner; a usable pair is kept for the next requests. */
+  private async load(hash: string): Promise<VerifiedKey | null> {
+    const generation = this.generation
     const row = await this.db
       .selectFrom('api_keys')
       .selectAll()
-      .where('key_hash', '=', sha256(key))
+      .where('key_hash', '=', hash)
       .executeTakeFirst()
-    const now = nowIso()
-    if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) return null
+    if (!row) return null
     const user = await this.db
       .selectFrom('users')
       .selectAll()
       .where('id', '=', row.user_id)
       .executeTakeFirst()
-    if (!user || user.disabled_at) return null
-    // Last use is kept to the minute so that a busy key does not write on every request.
-    if (!row.last_used_at || row.last_used_at.slice(0, 16) !== now.slice(0, 16)) {
-      await this.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute()
+    if (!user) return null
+    const entry: VerifiedKey = { row, user, apiKey: toPublic(row), at: Date.now() }
+    const usable = !row.revoked_at && !user.disabled_at
+    if (usable && generation === this.generation) {
+      if (this.verified.size >= VERIFIED_MAX) this.verified.clear()
+      this.verified.set(hash, entry)
     }
-    return { user, apiKey: toPublic(row) }
+    return entry
   }
 }

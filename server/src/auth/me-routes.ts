@@ -57,6 +57,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
         .where('id', '=', user.id)
         .returningAll()
         .executeTakeFirstOrThrow()
+      await app.services.apiKeys.userChanged(user.id)
       await audit.record({
         action: 'user.update',
         actorId: user.id,

@@ -214,7 +214,8 @@ export class GenerationRunner {
 
     const onDelta = (text: string) => {
       const event = generation.append(text)
-      void publish({ type: 'generation.delta', ...ids, seq: event.seq, text })
+      // Deltas are the one high-rate event: built only when a connection may receive them.
+      if (bus.reaches(spec.userId)) void publish({ type: 'generation.delta', ...ids, seq: event.seq, text })
       this.texts.changed(spec.messageId, generation)
     }
 

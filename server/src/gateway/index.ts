@@ -36,7 +36,7 @@ export function createGatewayServices(deps: {
   deps.bus.onMessage((message) => {
     if (message.event.type === 'model.status') directory.invalidate()
   })
-  const limits = new LimitStore(deps.db)
+  const limits = new LimitStore(deps.db, deps.bus)
   const quota = new GatewayQuota(limits, new UsageSums(deps.db), deps.redis)
   return {
     directory,

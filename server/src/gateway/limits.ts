@@ -1,9 +1,11 @@
 // Gateway limits of users and API keys: stored one row per subject (`user:<id>`, `key:<id>`),
 // read through a short cache so that checking them costs no query on the hot path. A change
-// made here is seen at once by this process and within CACHE_MS by the others.
+// made here is announced on the bus, so that every process reads it again at once (CACHE_MS
+// bounds how long a missed announcement can go unseen).
 import type { Db } from '../db/index.js'
 import type { GatewayLimitRow } from '../db/schema.js'
 import { nowIso } from '../lib/ids.js'
+import type { EventBus } from '../realtime/bus.js'
 
 export interface LimitValues {
   requestsPerMinute: number | null
@@ -59,7 +61,14 @@ function fromRow(row: GatewayLimitRow | undefined): LimitValues {
 export class LimitStore {
   private readonly cache = new Map<string, { values: LimitValues; at: number }>()
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly bus?: EventBus,
+  ) {
+    bus?.onControl((event) => {
+      if (event.type === 'gateway-limits.changed') this.cache.delete(event.subject)
+    })
+  }
 
   async get(subject: string): Promise<LimitValues> {
     const cached = this.cache.get(subject)
@@ -94,6 +103,7 @@ export class LimitStore {
       .onConflict((oc) => oc.column('subject').doUpdateSet(columns))
       .execute()
     this.cache.delete(subject)
+    await this.bus?.publishControl({ type: 'gateway-limits.changed', subject })
     return this.get(subject)
   }
 }

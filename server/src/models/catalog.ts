@@ -406,6 +406,17 @@ export class CatalogService {
     return model
   }
 
+  /**
+   * Calls `listener` with a model's id whenever a change to it is announced, by this process or
+   * (through the bus) by another: for caches of catalog rows.
+   */
+  onModelChanged(listener: (modelId: string) => void): () => void {
+    return this.bus.onMessage(({ event }) => {
+      if (event.type === 'model.status') listener((event.model as PublicModel).id)
+      else if (event.type === 'model.hidden') listener(event.modelId as string)
+    })
+  }
+
   /** Pushes the current state of changed models to every connected user who may see them. */
   async announce(modelIds: string[]): Promise<void> {
     const unique = [...new Set(modelIds)]

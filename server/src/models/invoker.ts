@@ -1,7 +1,9 @@
 // Calling a model: pick a host (loaded first, then one that has it pulled), fail over to the
-// next when a host fails before the first token, and record one usage row per call.
+// next when a host fails before the first token, and record one usage row per call. A model's
+// row and hosts are kept in memory between calls, dropped when the catalog announces a change
+// to the model (on any instance) and read again after ROUTE_TTL_MS at the latest.
 import type { Db } from '../db/index.js'
-import type { Model, Provider, Role } from '../db/schema.js'
+import type { HostModelStatus, Model, Provider, Role } from '../db/schema.js'
 import { forbidden, notFound } from '../lib/problem.js'
 import type { ChatEvent, ChatRequest } from '../providers/types.js'
 import type { CatalogService } from './catalog.js'
@@ -20,44 +22,86 @@ export interface Invocation {
 export type InvocationEvent = ChatEvent | { type: 'host'; providerId: string; providerName: string }
 
 const COOLDOWN_MS = 30_000
+/** A safety net for changes that are not announced (a host that recovers is only re-ranked). */
+const ROUTE_TTL_MS = 5_000
+const ROUTES_MAX = 10_000
 const hostOrder: Record<string, number> = { loaded: 0, loading: 1, available: 2, error: 3, unloading: 4 }
+
+type HostRow = Provider & { host_status: HostModelStatus }
+
+interface Cached<T> {
+  value: T
+  at: number
+}
 
 export class ModelInvoker {
   private readonly cooldownUntil = new Map<string, number>()
+  private readonly models = new Map<string, Cached<Model & { roles: Role[] }>>()
+  private readonly hosts = new Map<string, Cached<HostRow[]>>()
+  /** Bumped on every announced change, so that a read that raced one is not kept. */
+  private generation = 0
 
   constructor(
     private readonly db: Db,
     private readonly connections: ConnectionService,
     private readonly catalog: CatalogService,
     private readonly usage: UsageService,
-  ) {}
+  ) {
+    catalog.onModelChanged((modelId) => {
+      this.generation += 1
+      this.models.delete(modelId)
+      this.hosts.delete(modelId)
+    })
+  }
 
   /** The model a caller may use, or a 404 (unknown or hidden) / 403 (role not allowed). */
   async usableModel(modelId: string, role: Role): Promise<Model> {
-    const model = await this.catalog.find(modelId)
-    const roles = JSON.parse(model.allowed_roles) as Role[]
+    const model = await this.cached(this.models, modelId, async () => {
+      const row = await this.catalog.find(modelId)
+      return { ...row, roles: JSON.parse(row.allowed_roles) as Role[] }
+    })
     if (role !== 'admin' && !model.enabled) throw notFound('Model')
     if (!model.enabled) throw forbidden('This model is stopped; start it first')
-    if (!roles.includes(role)) throw forbidden('Your role may not use this model')
-    return model
+    if (!model.roles.includes(role)) throw forbidden('Your role may not use this model')
+    const { roles: _roles, ...row } = model
+    return row
   }
 
   /** Hosts to try in order: loaded, then pulled; hosts that failed lately go last. */
   async candidates(modelId: string): Promise<Provider[]> {
-    const rows = await this.db
-      .selectFrom('model_hosts')
-      .innerJoin('providers', 'providers.id', 'model_hosts.provider_id')
-      .selectAll('providers')
-      .select('model_hosts.status as host_status')
-      .where('model_hosts.model_id', '=', modelId)
-      .where('providers.enabled', '=', 1)
-      .where('model_hosts.status', '!=', 'pulling')
-      .execute()
+    const rows = await this.cached(this.hosts, modelId, () =>
+      this.db
+        .selectFrom('model_hosts')
+        .innerJoin('providers', 'providers.id', 'model_hosts.provider_id')
+        .selectAll('providers')
+        .select('model_hosts.status as host_status')
+        .where('model_hosts.model_id', '=', modelId)
+        .where('providers.enabled', '=', 1)
+        .where('model_hosts.status', '!=', 'pulling')
+        .execute(),
+    )
     const now = Date.now()
     const score = (r: (typeof rows)[number]) =>
       (r.status === 'unreachable' || (this.cooldownUntil.get(r.id) ?? 0) > now ? 10 : 0) +
       (hostOrder[r.host_status] ?? 5)
-    return rows.sort((a, b) => score(a) - score(b)).map(({ host_status: _s, ...provider }) => provider)
+    return [...rows].sort((a, b) => score(a) - score(b)).map(({ host_status: _s, ...provider }) => provider)
+  }
+
+  private async cached<T>(
+    cache: Map<string, Cached<T>>,
+    modelId: string,
+    read: () => Promise<T>,
+  ): Promise<T> {
+    const hit = cache.get(modelId)
+    const now = Date.now()
+    if (hit && now - hit.at < ROUTE_TTL_MS) return hit.value
+    const generation = this.generation
+    const value = await read()
+    if (generation === this.generation) {
+      if (cache.size >= ROUTES_MAX) cache.clear()
+      cache.set(modelId, { value, at: now })
+    }
+    return value
   }
 
   markFailed(providerId: string): void {

@@ -13,7 +13,11 @@ export interface UserEvent {
 export type ControlEvent =
   | { type: 'session.revoked'; sessionId: string }
   | { type: 'user.disabled'; userId: string }
+  /** The user's role or profile changed: caches of the user's row must read it again. */
+  | { type: 'user.changed'; userId: string }
   | { type: 'api-key.revoked'; apiKeyId: string }
+  /** A user's or an API key's gateway limits changed (`user:<id>`, `key:<id>`). */
+  | { type: 'gateway-limits.changed'; subject: string }
 
 /** To one user, or (userId null) to every connection whose role is in `roles`. */
 export interface BusMessage {
@@ -28,11 +32,32 @@ export interface EventBus {
   publishControl(event: ControlEvent): Promise<void>
   onMessage(listener: (message: BusMessage) => void): () => void
   onControl(listener: (event: ControlEvent) => void): () => void
+  /**
+   * Whether an event for this user can reach anyone: always across processes (Redis), else
+   * whether an audience registered here (the WebSocket hub) has the user. Lets a publisher of
+   * high-rate events (reply deltas) skip building them for nobody.
+   */
+  reaches(userId: string): boolean
+  /** Registers who listens here for user events. */
+  addAudience(has: (userId: string) => boolean): () => void
   close(): Promise<void>
 }
 
 class LocalBus implements EventBus {
   protected readonly emitter = new EventEmitter().setMaxListeners(0)
+  private readonly audiences = new Set<(userId: string) => boolean>()
+
+  reaches(userId: string): boolean {
+    for (const has of this.audiences) if (has(userId)) return true
+    return false
+  }
+
+  addAudience(has: (userId: string) => boolean) {
+    this.audiences.add(has)
+    return () => {
+      this.audiences.delete(has)
+    }
+  }
 
   async publish(userId: string, event: UserEvent) {
     this.emitter.emit('message', { userId, event })
@@ -58,6 +83,7 @@ class LocalBus implements EventBus {
 
   async close() {
     this.emitter.removeAllListeners()
+    this.audiences.clear()
   }
 }
 
@@ -83,6 +109,11 @@ class RedisBus extends LocalBus {
     await Promise.all([publisher.connect(), subscriber.connect()])
     await subscriber.subscribe(MESSAGE_CHANNEL, CONTROL_CHANNEL)
     return new RedisBus(publisher, subscriber)
+  }
+
+  /** Another process may hold the user's connections. */
+  override reaches(_userId: string): boolean {
+    return true
   }
 
   override async publish(userId: string, event: UserEvent) {

@@ -24,7 +24,11 @@ export class RealtimeHub {
     bus: EventBus,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.unsubscribe = [bus.onMessage((m) => this.deliver(m)), bus.onControl((e) => this.control(e))]
+    this.unsubscribe = [
+      bus.onMessage((m) => this.deliver(m)),
+      bus.onControl((e) => this.control(e)),
+      bus.addAudience((userId) => this.byUser.has(userId)),
+    ]
   }
 
   add(socket: WebSocket, auth: AuthContext): void {
@@ -58,12 +62,15 @@ export class RealtimeHub {
   }
 
   private deliver({ userId, roles, event }: BusMessage): void {
-    if (this.byUser.size === 0) return
-    const payload = JSON.stringify(event)
     if (userId !== null) {
-      for (const connection of this.byUser.get(userId) ?? []) connection.socket.send(payload)
+      const connections = this.byUser.get(userId)
+      if (!connections) return
+      const payload = JSON.stringify(event)
+      for (const connection of connections) connection.socket.send(payload)
       return
     }
+    if (this.byUser.size === 0) return
+    const payload = JSON.stringify(event)
     for (const set of this.byUser.values()) {
       for (const connection of set) {
         if (!roles || roles.includes(connection.role)) connection.socket.send(payload)
@@ -80,6 +87,9 @@ export class RealtimeHub {
           return c.apiKeyId === event.apiKeyId
         case 'user.disabled':
           return c.userId === event.userId
+        case 'user.changed':
+        case 'gateway-limits.changed':
+          return false
       }
     }
     for (const set of this.byUser.values()) {
