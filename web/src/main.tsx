@@ -1,14 +1,16 @@
+// Starts the app. The session is restored first, with only the API client loaded, so that its
+// refresh (and then the page's data) is under way while the rest of the app's code loads.
 import './index.css'
-import { StrictMode } from 'react'
-import { createRoot } from 'react-dom/client'
 import { z } from 'zod'
-import { createApp } from './app/app'
-import { initTheme } from './lib/theme'
+import { ApiClient } from './lib/api-client'
 
 // The CSP forbids eval: tell zod not to probe for it (the probe alone logs a CSP violation).
 z.config({ jitless: true })
-initTheme()
+
+const api = new ApiClient()
+void api.restoreSession()
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
-createRoot(root).render(<StrictMode>{createApp()}</StrictMode>)
+const { startApp } = await import('./app/app')
+startApp(root, api)

@@ -1,9 +1,12 @@
+import type { QueryClient } from '@tanstack/react-query'
 import type { ComponentType } from 'react'
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router'
 import { FullPageSpinner } from '@/components/full-page-spinner'
+import type { ApiClient } from '@/lib/api-client'
 import { GuestOnly, RequireAuth, RequireRole } from './guards'
 import { AppShell } from './layout/app-shell'
 import type { RouteHandle } from './route-handle'
+import { chatLoader } from './routes/chat-loader'
 import { FactoryPage, FilesPage } from './routes/coming-soon-pages'
 import { NotFoundPage } from './routes/not-found'
 import { RouteErrorPage } from './routes/route-error'
@@ -16,7 +19,13 @@ const lazyPage = (load: () => Promise<{ default: ComponentType }>) => async () =
   Component: (await load()).default,
 })
 
-export const routes: RouteObject[] = [
+/** What loaders need to start fetching a page's data before the page renders. */
+export interface RouterContext {
+  api: ApiClient
+  queryClient: QueryClient
+}
+
+export const appRoutes = ({ api, queryClient }: RouterContext): RouteObject[] => [
   {
     errorElement: <RouteErrorPage />,
     // Shown while the code of a lazily loaded page arrives on a first visit.
@@ -39,6 +48,7 @@ export const routes: RouteObject[] = [
               {
                 path: 'chat/:conversationId?',
                 lazy: lazyPage(() => import('./routes/chat')),
+                loader: chatLoader(api, queryClient),
                 handle: { fullBleed: true } satisfies RouteHandle,
               },
               { path: 'models', lazy: lazyPage(() => import('./routes/models')) },
@@ -79,6 +89,6 @@ export const routes: RouteObject[] = [
   },
 ]
 
-export function createAppRouter() {
-  return createBrowserRouter(routes)
+export function createAppRouter(context: RouterContext) {
+  return createBrowserRouter(appRoutes(context))
 }

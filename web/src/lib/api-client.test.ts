@@ -206,6 +206,23 @@ describe('ApiClient', () => {
     expect(onSessionExpired).not.toHaveBeenCalled()
   })
 
+  it('tells who waits for the session once it is restored, or known to be signed out', async () => {
+    const restored = new ApiClient({
+      fetch: fakeServer({ 'POST /api/v1/auth/refresh': () => tokens('restored') }).fetch,
+    })
+    const waiting = restored.whenRestored()
+    void restored.restoreSession()
+    await expect(waiting).resolves.toEqual({ status: 'signed-in', user })
+    await expect(restored.whenRestored()).resolves.toEqual({ status: 'signed-in', user })
+
+    const refused = new ApiClient({
+      fetch: fakeServer({ 'POST /api/v1/auth/refresh': () => unauthorized() }).fetch,
+    })
+    const waitingRefused = refused.whenRestored()
+    await refused.restoreSession()
+    await expect(waitingRefused).resolves.toMatchObject({ status: 'signed-out' })
+  })
+
   it('does not try to refresh when public auth calls fail', async () => {
     const server = fakeServer({
       'POST /api/v1/auth/login': () =>

@@ -83,7 +83,7 @@ function retryAfterSeconds(value: string | null, now: number): number | null {
 export class ApiClient {
   private readonly fetchImpl: typeof fetch
   private readonly baseUrl: string
-  private readonly onSessionExpired: (() => void) | undefined
+  private onSessionExpired: (() => void) | undefined
   private readonly now: () => number
   private accessToken: string | null = null
   private accessTokenExpiresAt = 0
@@ -111,6 +111,23 @@ export class ApiClient {
   private setSession(next: SessionState): void {
     this.session = next
     for (const listener of this.listeners) listener()
+  }
+
+  /** Sets who is told when the session ends on its own (for a client made before the router). */
+  setOnSessionExpired(handler: () => void): void {
+    this.onSessionExpired = handler
+  }
+
+  /** Resolves once the session is known: restored on app start, or not (signed out). */
+  whenRestored(): Promise<SessionState> {
+    if (this.session.status !== 'restoring') return Promise.resolve(this.session)
+    return new Promise((resolve) => {
+      const unsubscribe = this.subscribe(() => {
+        if (this.session.status === 'restoring') return
+        unsubscribe()
+        resolve(this.session)
+      })
+    })
   }
 
   /** Keeps the signed-in user current after the profile changes. */

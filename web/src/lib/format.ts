@@ -1,8 +1,20 @@
 // Dates as people read them: absolute in the user's locale, or relative ("3 minutes ago").
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
+// Formatters are made on first use: building one loads locale data, which a page that shows no
+// date (a conversation opening) should not wait for.
+function onFirstUse<T>(make: () => T): () => T {
+  let value: T | undefined
+  return () => {
+    value ??= make()
+    return value
+  }
+}
+
+const dateTime = onFirstUse(
+  () => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+)
+const dateOnly = onFirstUse(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }))
+const relative = onFirstUse(() => new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }))
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
@@ -14,18 +26,18 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
 ]
 
 export function formatDateTime(iso: string | null | undefined): string {
-  return iso ? dateTime.format(new Date(iso)) : '—'
+  return iso ? dateTime().format(new Date(iso)) : '—'
 }
 
 export function formatDate(iso: string | null | undefined): string {
-  return iso ? dateOnly.format(new Date(iso)) : '—'
+  return iso ? dateOnly().format(new Date(iso)) : '—'
 }
 
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return 'Never'
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000)
   for (const [unit, size] of units) {
-    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit)
+    if (Math.abs(seconds) >= size) return relative().format(Math.round(seconds / size), unit)
   }
   return 'just now'
 }
@@ -79,10 +91,12 @@ export function formatTokenCount(tokens: number | null | undefined): string {
   return String(tokens)
 }
 
-const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 })
+const compact = onFirstUse(
+  () => new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 }),
+)
 
 export function formatCompact(value: number | null | undefined): string {
-  return value === null || value === undefined ? '—' : compact.format(value)
+  return value === null || value === undefined ? '—' : compact().format(value)
 }
 
 /** A fraction (0.012) as a percentage (1.2%). */

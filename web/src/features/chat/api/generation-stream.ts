@@ -2,7 +2,7 @@
 // cannot send the Authorization header). The server sends `snapshot` (the text so far), then
 // `delta`s with sequential ids, then `done`; a reconnect names the last id it has, so nothing is
 // shown twice or lost. A gap in the ids (a missed event) reconnects from the last good one.
-import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import type { EventSourceMessage } from 'eventsource-parser'
 import { type ApiClient, ApiError } from '@/lib/api-client'
 import type { MessageState, Usage } from '../types'
 
@@ -95,6 +95,9 @@ async function readEvents(
   onRetry: (ms: number) => void,
 ): Promise<ReadOutcome> {
   let outcome: ReadOutcome | null = null
+  // Loaded with the first reply followed, not with the chat page: the parser's bundle is shared
+  // with the Markdown renderer, which the first paint of a conversation does not wait for.
+  const { createParser } = await import('eventsource-parser')
   const parser = createParser({
     onEvent(event) {
       if (outcome === null) outcome = onEvent(event)

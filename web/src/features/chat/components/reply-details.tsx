@@ -7,14 +7,15 @@ import { Popover, PopoverContent, PopoverTrigger } from '@/components/ui/popover
 import { formatCost, formatDateTime, formatMs } from '@/lib/format'
 import type { Message, Usage } from '../types'
 
-const count = new Intl.NumberFormat()
+let count: Intl.NumberFormat | undefined
 
 function tokens(value: number | null | undefined): string {
+  count ??= new Intl.NumberFormat()
   return value === null || value === undefined ? '—' : count.format(value)
 }
 
-export function ReplyDetails({ message, usage }: { message: Message; usage: Usage | null }) {
-  const [open, setOpen] = useState(false)
+/** Formatted only when shown: a conversation renders many replies whose details stay closed. */
+function DetailsList({ message, usage }: { message: Message; usage: Usage | null }) {
   const rows: [string, string][] = [
     ['Model', message.modelName ?? '—'],
     ['Tokens in', tokens(usage?.inputTokens)],
@@ -24,6 +25,20 @@ export function ReplyDetails({ message, usage }: { message: Message; usage: Usag
     ['Cost', formatCost(usage?.cost)],
     ['Written', formatDateTime(message.createdAt)],
   ]
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs">
+      {rows.map(([label, value]) => (
+        <div key={label} className="contents">
+          <dt className="text-muted-foreground">{label}</dt>
+          <dd className="truncate text-right font-medium tabular-nums">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  )
+}
+
+export function ReplyDetails({ message, usage }: { message: Message; usage: Usage | null }) {
+  const [open, setOpen] = useState(false)
   return (
     <Popover open={open} onOpenChange={setOpen}>
       <PopoverTrigger asChild>
@@ -40,14 +55,7 @@ export function ReplyDetails({ message, usage }: { message: Message; usage: Usag
         </Button>
       </PopoverTrigger>
       <PopoverContent className="w-64 p-3" side="top" align="start" data-testid="reply-details">
-        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs">
-          {rows.map(([label, value]) => (
-            <div key={label} className="contents">
-              <dt className="text-muted-foreground">{label}</dt>
-              <dd className="truncate text-right font-medium tabular-nums">{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <DetailsList message={message} usage={usage} />
       </PopoverContent>
     </Popover>
   )

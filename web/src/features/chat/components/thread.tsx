@@ -12,6 +12,8 @@ import { AssistantMessage } from './assistant-message'
 import { UserMessage } from './user-message'
 
 const LOAD_OLDER_WITHIN_PX = 600
+/** The list's size until it is measured (a test DOM never measures it). */
+const INITIAL_RECT = { width: 800, height: 600 }
 
 /** One message; re-rendered only when the message itself changes, not when the list scrolls. */
 const MessageRow = memo(function MessageRow({ message }: { message: Message }) {
@@ -59,7 +61,11 @@ export function Thread({
     anchorTo: 'end',
     followOnAppend: true,
     scrollEndThreshold: 32,
-    initialRect: { width: 800, height: 600 },
+    initialRect: INITIAL_RECT,
+    // The first render already shows the newest rows (by estimate), not the oldest ones only to
+    // replace them once the list has scrolled to the end.
+    initialOffset: () =>
+      Math.max(0, messages.reduce((total, _, index) => total + estimateSize(index), 0) - INITIAL_RECT.height),
   })
 
   // Open at the newest message; only then may scrolling near the top fetch older pages.
