@@ -10,6 +10,9 @@ z.config({ jitless: true })
 const api = new ApiClient()
 void api.restoreSession()
 
+// A conversation opened directly loads its page's code alongside the app's, not after it.
+if (window.location.pathname.startsWith('/chat')) void import('./app/routes/chat')
+
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
 const { startApp } = await import('./app/app')

@@ -1,10 +1,9 @@
 // The Markdown renderer (remark, rehype, KaTeX, highlight.js: most of the chat page's code) is
-// fetched on its own, so a conversation's messages show as plain text at once and take their
-// formatting when it arrives, instead of the first paint waiting for it.
-import { lazy, memo, Suspense } from 'react'
+// fetched on its own once a reply is on screen, so a conversation's messages show as plain text
+// at once and take their formatting when it arrives. It is not a Suspense boundary: React holds
+// back a render that suspends, and the first paint would wait for the renderer after all.
+import { type ComponentType, memo, useSyncExternalStore } from 'react'
 import { cn } from '@/lib/utils'
-
-const Markdown = lazy(() => import('./markdown').then((module) => ({ default: module.Markdown })))
 
 interface MarkdownProps {
   text: string
@@ -12,14 +11,36 @@ interface MarkdownProps {
   className?: string
 }
 
+let renderer: ComponentType<MarkdownProps> | null = null
+let requested = false
+const listeners = new Set<() => void>()
+
+function load(): void {
+  if (requested) return
+  requested = true
+  void import('./markdown').then(
+    (module) => {
+      renderer = module.Markdown
+      for (const listener of listeners) listener()
+    },
+    () => {
+      // Offline or a new deployment: plain text stays, and the next reply mounted tries again.
+      requested = false
+    },
+  )
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener)
+  load()
+  return () => listeners.delete(listener)
+}
+
 const PlainText = ({ text, className }: MarkdownProps) => (
   <div className={cn('markdown whitespace-pre-wrap', className)}>{text}</div>
 )
 
 export const LazyMarkdown = memo(function LazyMarkdown(props: MarkdownProps) {
-  return (
-    <Suspense fallback={<PlainText {...props} />}>
-      <Markdown {...props} />
-    </Suspense>
-  )
+  const Markdown = useSyncExternalStore(subscribe, () => renderer)
+  return Markdown ? <Markdown {...props} /> : <PlainText {...props} />
 })
