@@ -8,8 +8,9 @@
 // for a few seconds at most.
 import { decodeTime, isValid } from 'ulid'
 import type { Role } from '../db/schema.js'
-import type { CatalogService, PublicModel } from '../models/catalog.js'
-import { localKinds } from '../models/catalog.js'
+import type { CatalogService } from '../models/catalog.js'
+import type { PublicModel } from '../models/public-model.js'
+import { localKinds } from '../models/public-model.js'
 
 export interface GatewayModel {
   /** What clients send as `model`. */

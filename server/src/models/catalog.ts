@@ -1,42 +1,21 @@
 // The model catalog: every model of every enabled provider, one entry per model with a status
 // per host. Local engines (Ollama hosts) share entries by model name; external APIs get their own.
 import type { Db } from '../db/index.js'
-import type { HostModelStatus, Model, ModelHost, Provider, ProviderKind, Role } from '../db/schema.js'
+import type { HostModelStatus, Model, ModelHost, Provider, Role } from '../db/schema.js'
 import { newId, nowIso } from '../lib/ids.js'
 import { badRequest, notFound } from '../lib/problem.js'
 import type { ModelInfo, RunningModel } from '../providers/types.js'
 import type { EventBus } from '../realtime/bus.js'
+import { catalogKey, type PublicModel, toPublicModel } from './public-model.js'
+import {
+  metadataChanged,
+  nextHostState,
+  type SyncedHost,
+  type SyncedModel,
+  syncedModelColumns,
+} from './sync-rules.js'
 
-export const localKinds: ProviderKind[] = ['ollama', 'embedded']
 const allRoles: Role[] = ['admin', 'developer', 'user']
-
-export interface PublicHost {
-  providerId: string
-  providerName: string
-  status: HostModelStatus | 'unreachable'
-  sizeBytes: number | null
-  vramBytes: number | null
-  expiresAt: string | null
-  error: string | null
-}
-
-export interface PublicModel {
-  id: string
-  name: string
-  displayName: string
-  kind: ProviderKind
-  family: string | null
-  parameterSize: string | null
-  quantization: string | null
-  contextLength: number | null
-  capabilities: string[]
-  sizeBytes: number | null
-  enabled: boolean
-  allowedRoles: Role[]
-  pricing: { inputPerMTok: number; outputPerMTok: number }
-  status: PublicHost['status'] | 'disabled'
-  hosts: PublicHost[]
-}
 
 export interface ModelPatch {
   enabled?: boolean
@@ -44,55 +23,6 @@ export interface ModelPatch {
   allowedRoles?: Role[]
   pricing?: { inputPerMTok: number; outputPerMTok: number }
   fallbackModelId?: string | null
-}
-
-const statusRank: Record<PublicHost['status'], number> = {
-  loaded: 0,
-  loading: 1,
-  unloading: 2,
-  pulling: 3,
-  available: 4,
-  error: 5,
-  unreachable: 6,
-}
-
-export function catalogKey(provider: Pick<Provider, 'id' | 'kind'>, name: string): string {
-  return localKinds.includes(provider.kind) ? `${provider.kind}:${name}` : `${provider.id}:${name}`
-}
-
-export function toPublicModel(model: Model, hosts: Array<ModelHost & { provider: Provider }>): PublicModel {
-  const publicHosts: PublicHost[] = hosts
-    .filter((h) => h.provider.enabled === 1)
-    .map(
-      (h): PublicHost => ({
-        providerId: h.provider_id,
-        providerName: h.provider.name,
-        status: h.provider.status === 'unreachable' ? 'unreachable' : h.status,
-        sizeBytes: h.size_bytes,
-        vramBytes: h.vram_bytes,
-        expiresAt: h.expires_at,
-        error: h.error,
-      }),
-    )
-    .sort((a, b) => statusRank[a.status] - statusRank[b.status])
-  const best = publicHosts[0]?.status ?? 'unreachable'
-  return {
-    id: model.id,
-    name: model.name,
-    displayName: model.display_name ?? model.name,
-    kind: model.kind,
-    family: model.family,
-    parameterSize: model.parameter_size,
-    quantization: model.quantization,
-    contextLength: model.context_length,
-    capabilities: JSON.parse(model.capabilities) as string[],
-    sizeBytes: model.size_bytes,
-    enabled: model.enabled === 1,
-    allowedRoles: JSON.parse(model.allowed_roles) as Role[],
-    pricing: { inputPerMTok: model.price_input_per_mtok, outputPerMTok: model.price_output_per_mtok },
-    status: model.enabled === 1 ? best : 'disabled',
-    hosts: publicHosts,
-  }
 }
 
 export class CatalogService {
@@ -433,51 +363,3 @@ export class CatalogService {
 }
 
 const NON_ADMIN_ROLES: Role[] = ['developer', 'user']
-
-/** The columns a sync compares and keeps; the rest of a row is not read on every cycle. */
-const syncedModelColumns = [
-  'id',
-  'catalog_key',
-  'family',
-  'parameter_size',
-  'quantization',
-  'context_length',
-  'capabilities',
-  'size_bytes',
-] as const
-type SyncedModel = Pick<Model, (typeof syncedModelColumns)[number]>
-type SyncedHost = Pick<ModelHost, 'status' | 'vram_bytes' | 'expires_at' | 'error' | 'size_bytes'>
-
-function metadataChanged(model: SyncedModel, info: ModelInfo): boolean {
-  return (
-    model.capabilities !== JSON.stringify(info.capabilities) ||
-    (info.contextLength !== undefined && model.context_length !== info.contextLength) ||
-    (info.sizeBytes !== undefined && model.size_bytes !== info.sizeBytes) ||
-    (info.family !== undefined && model.family !== info.family)
-  )
-}
-
-function nextHostState(
-  host: SyncedHost | undefined,
-  live: RunningModel | undefined,
-  knowsRunning: boolean,
-): Pick<ModelHost, 'status' | 'vram_bytes' | 'expires_at' | 'error'> {
-  const transitional =
-    host && (host.status === 'loading' || host.status === 'unloading' || host.status === 'pulling')
-  if (transitional)
-    return {
-      status: host.status,
-      vram_bytes: host.vram_bytes,
-      expires_at: host.expires_at,
-      error: host.error,
-    }
-  if (live)
-    return { status: 'loaded', vram_bytes: live.vramBytes, expires_at: live.expiresAt ?? null, error: null }
-  // A failed load stays visible with its reason until someone acts on the model again.
-  if (host?.status === 'error')
-    return { status: 'error', vram_bytes: null, expires_at: null, error: host.error }
-  if (!knowsRunning && host?.status === 'loaded') {
-    return { status: 'loaded', vram_bytes: host.vram_bytes, expires_at: host.expires_at, error: null }
-  }
-  return { status: 'available', vram_bytes: null, expires_at: null, error: null }
-}

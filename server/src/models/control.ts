@@ -5,9 +5,10 @@ import type { Db } from '../db/index.js'
 import type { Provider } from '../db/schema.js'
 import { badRequest, cleanMessage, conflict, notFound } from '../lib/problem.js'
 import type { ModelDetails, ModelInfo, RunningModel } from '../providers/types.js'
-import type { CatalogService, PublicModel } from './catalog.js'
-import { localKinds } from './catalog.js'
+import type { CatalogService } from './catalog.js'
 import type { ConnectionService } from './connections.js'
+import type { PublicModel } from './public-model.js'
+import { localKinds } from './public-model.js'
 
 const HEALTH_WRITE_EVERY_MS = 30_000
 
