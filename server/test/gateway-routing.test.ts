@@ -126,6 +126,28 @@ describe.each(dbKinds)('gateway routing on %s', (kind) => {
     expect(byWebplusId.model).toBe('gpt-4o-mini@second-cloud')
   })
 
+  it('stops calling a provider as soon as an admin disables it or removes it', async () => {
+    const fake = await started(FakeOpenAI.start({ reply: 'still here' }))
+    const { providerId } = await addProvider(env, {
+      name: 'Soon Gone',
+      kind: 'openai-compatible',
+      baseUrl: fake.baseUrl,
+      apiKey: 'sk-test',
+    })
+    // Warm every cache on the way (key, model, hosts, directory).
+    expect((await complete(client, 'gpt-4o-mini')).choices[0]?.message.content).toBe('still here')
+    const calls = () => fake.requestsTo('/v1/chat/completions').length
+    const before = calls()
+    const change = (method: 'PATCH' | 'DELETE', payload?: object) =>
+      env.app.inject({ method, url: `/api/v1/providers/${providerId}`, headers: env.admin.auth, payload })
+    expect((await change('PATCH', { enabled: false })).statusCode).toBe(200)
+    await expect(complete(client, 'gpt-4o-mini')).rejects.toBeInstanceOf(OpenAI.APIError)
+    expect((await change('PATCH', { enabled: true })).statusCode).toBe(200)
+    expect((await change('DELETE')).statusCode).toBe(204)
+    await expect(complete(client, 'gpt-4o-mini')).rejects.toBeInstanceOf(OpenAI.NotFoundError)
+    expect(calls()).toBe(before)
+  })
+
   it('falls back to the fallback model when the model fails before any token', async () => {
     const broken = await started(FakeOpenAI.start())
     const ollama = await started(FakeOllama.start())

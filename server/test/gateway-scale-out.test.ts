@@ -1,7 +1,8 @@
 // Gateway limits across two servers that share PostgreSQL and Redis: one key's requests per
-// minute are counted once, whichever server answers, and a limit set on one is enforced by both.
+// minute are counted once, whichever server answers, and a limit set on one is enforced by both;
+// a model an admin disables on one stops being served by both.
 import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { FakeOllama } from './fakes/fake-ollama.js'
 import { injectedError } from './gateway-kit.js'
 import {
@@ -74,5 +75,37 @@ describe.runIf(redisUrl && dbKinds.includes('postgres'))('gateway limits across 
       expect(injectedError(refused, 429).type).toBe('requests')
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
     }
+  })
+
+  it('stops serving a model an admin disabled: at once where it was done, then on the other server', async () => {
+    const owner = await signUp(a, 'model-user')
+    const key = await createApiKey(a, owner, ['gateway'])
+    const chat = (app: FastifyInstance) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: key.auth,
+        payload: { model: 'llama3.2:1b', messages: [{ role: 'user', content: 'hi' }] },
+      })
+    // Both servers have the model, its hosts and the key in memory now; they keep such rows up to
+    // 5 s unless told of a change, so the other server must hear of it well within that.
+    for (const app of [a, b]) expect((await chat(app)).statusCode).toBe(200)
+    const listed = await a.inject({ url: '/api/v1/models', headers: admin.auth })
+    const model = listed
+      .json<{ items: Array<{ id: string; name: string }> }>()
+      .items.find((m) => m.name === 'llama3.2:1b')
+    const setEnabled = (enabled: boolean) =>
+      a.inject({
+        method: 'PATCH',
+        url: `/api/v1/models/${model?.id}`,
+        headers: admin.auth,
+        payload: { enabled },
+      })
+    expect((await setEnabled(false)).statusCode).toBe(200)
+    expect(injectedError(await chat(a), 404).code).toBe('model_not_found')
+    await vi.waitFor(async () => expect((await chat(b)).statusCode).toBe(404), { timeout: 3000 })
+    expect((await setEnabled(true)).statusCode).toBe(200)
+    expect((await chat(a)).statusCode).toBe(200)
+    await vi.waitFor(async () => expect((await chat(b)).statusCode).toBe(200), { timeout: 3000 })
   })
 })

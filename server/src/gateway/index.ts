@@ -33,9 +33,7 @@ export function createGatewayServices(deps: {
   const { catalog, invoker, connections, usage } = deps.models
   const directory = new ModelDirectory(catalog)
   // The catalog announces every change it makes; ids are rebuilt on the next call.
-  deps.bus.onMessage((message) => {
-    if (message.event.type === 'model.status') directory.invalidate()
-  })
+  catalog.onModelChanged(() => directory.invalidate())
   const limits = new LimitStore(deps.db, deps.bus)
   const quota = new GatewayQuota(limits, new UsageSums(deps.db), deps.redis)
   return {

@@ -26,6 +26,8 @@ export interface ModelPatch {
 }
 
 export class CatalogService {
+  private readonly changeListeners = new Set<(modelId: string) => void>()
+
   constructor(
     private readonly db: Db,
     private readonly bus: EventBus,
@@ -337,19 +339,25 @@ export class CatalogService {
   }
 
   /**
-   * Calls `listener` with a model's id whenever a change to it is announced, by this process or
-   * (through the bus) by another: for caches of catalog rows.
+   * Calls `listener` with a model's id whenever a change to it is announced: at once for a change
+   * made by this process, through the bus for one made by another. For caches of catalog rows.
    */
   onModelChanged(listener: (modelId: string) => void): () => void {
-    return this.bus.onMessage(({ event }) => {
+    this.changeListeners.add(listener)
+    const unsubscribe = this.bus.onMessage(({ event }) => {
       if (event.type === 'model.status') listener((event.model as PublicModel).id)
       else if (event.type === 'model.hidden') listener(event.modelId as string)
     })
+    return () => {
+      this.changeListeners.delete(listener)
+      unsubscribe()
+    }
   }
 
   /** Pushes the current state of changed models to every connected user who may see them. */
   async announce(modelIds: string[]): Promise<void> {
     const unique = [...new Set(modelIds)]
+    for (const id of unique) for (const listener of this.changeListeners) listener(id)
     const models = await this.list('admin', unique)
     for (const model of models) {
       const roles: Role[] = model.enabled ? model.allowedRoles : []
