@@ -249,6 +249,20 @@ describe.each(dbKinds)('API keys on %s', (kind) => {
     expect((await me(key.auth.authorization)).json().name).toBe('Renamed')
   })
 
+  it('a key acts with its owner’s role as it is now, right after an admin changes it', async () => {
+    const dev = await userWithRole(t.app, admin, 'developer')
+    const key = await createApiKey(t.app, dev, ['read'])
+    expect((await me(key.auth.authorization)).json().role).toBe('developer')
+    const demoted = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/admin/users/${dev.id}`,
+      headers: admin.auth,
+      payload: { role: 'user' },
+    })
+    expect(demoted.statusCode).toBe(200)
+    expect((await me(key.auth.authorization)).json().role).toBe('user')
+  })
+
   it('a key stops working once its owner is disabled on another server process (bus event)', async () => {
     const victim = await signUp(t.app, 'victim-elsewhere')
     const key = await createApiKey(t.app, victim, ['read'])
