@@ -10,6 +10,7 @@ import { benchOpen, benchSearch, type OpenFigures, type SearchFigures } from './
 import { agent, Child, type ServerInfo, type Spread } from './chat-kit.js'
 import { type Seeded, seed, vocabulary } from './chat-seed.js'
 import { benchStreams, type MemoryFigures, type StreamFigures } from './chat-streams.js'
+import { writeFloor } from './write-floor.js'
 
 const MESSAGES = 1_000_000
 const USERS = 5
@@ -21,9 +22,11 @@ export interface ChatFigures {
   search: SearchFigures
   streams: StreamFigures
   memory: MemoryFigures
+  /** Microseconds per write of one SSE frame to a loopback socket, over as many sockets as streams. */
+  writeUs: number
 }
 
-async function databaseParts(): Promise<Omit<ChatFigures, 'streams' | 'memory'>> {
+async function databaseParts(): Promise<Omit<ChatFigures, 'streams' | 'memory' | 'writeUs'>> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webplus-bench-chat-'))
   const server = Child.tsx('chat-server.ts', [dataDir, String(USERS), '', 'true'])
   try {
@@ -53,7 +56,8 @@ export async function benchChat(): Promise<ChatFigures> {
   try {
     const data = await databaseParts()
     const { streams, memory } = await benchStreams()
-    return { ...data, streams, memory }
+    const writeUs = await writeFloor(streams.streams)
+    return { ...data, streams, memory, writeUs }
   } finally {
     agent.destroy()
   }
@@ -120,7 +124,7 @@ function printSearch(search: SearchFigures): void {
   )
 }
 
-function printStreams({ streams: s, memory: m }: ChatFigures): void {
+function printStreams({ streams: s, memory: m, writeUs }: ChatFigures): void {
   console.log(
     `  ${s.streams} concurrent streams of ${s.tokens} tokens, one every ${s.tokenMs} ms per stream, from a local OpenAI-compatible backend`,
   )
@@ -143,6 +147,9 @@ function printStreams({ streams: s, memory: m }: ChatFigures): void {
   )
   console.log(
     `    target added inter-token delay < 5 ms p99: ${ms(addedP99)}, ratio ${ratio(addedP99, 5)}: ${verdict(addedP99, 5)}`,
+  )
+  console.log(
+    `    floor on this machine: one SSE frame written to a loopback socket costs ${writeUs.toFixed(1)} µs, so passing one burst of ${s.streams} tokens on takes a one-process proxy at least ${ms((writeUs * s.streams) / 1000)} of writes`,
   )
   console.log(
     `  memory per idle stream (${m.streams} generations held by the backend, each followed over SSE; GC forced: ${m.gcForced ? 'yes' : 'no'})`,
