@@ -63,6 +63,7 @@ export const appRoutes = ({ api, queryClient }: RouterContext): RouteObject[] =>
                   { path: 'password', lazy: lazyPage(() => import('./routes/settings/password')) },
                   { path: 'sessions', lazy: lazyPage(() => import('./routes/settings/sessions')) },
                   { path: 'api-keys', lazy: lazyPage(() => import('./routes/settings/api-keys')) },
+                  { path: 'usage', lazy: lazyPage(() => import('./routes/settings/usage')) },
                 ],
               },
               {

@@ -7,12 +7,13 @@ const SETTINGS_PAGES = [
   { to: '/settings/password', label: 'Password' },
   { to: '/settings/sessions', label: 'Sessions' },
   { to: '/settings/api-keys', label: 'API keys' },
+  { to: '/settings/usage', label: 'Usage' },
 ] as const
 
 export function SettingsLayout() {
   return (
     <>
-      <PageHeader title="Settings" description="Your account, sign-in sessions and API keys." />
+      <PageHeader title="Settings" description="Your account, sign-in sessions, API keys and usage." />
       <SectionNav label="Settings" items={SETTINGS_PAGES} />
       <Outlet />
     </>

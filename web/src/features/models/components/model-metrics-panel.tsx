@@ -3,6 +3,7 @@
 import { useState } from 'react'
 import { FormError } from '@/components/form-error'
 import { Skeleton } from '@/components/ui/skeleton'
+import { WindowPicker } from '@/components/window-picker'
 import { formatCompact, formatCost, formatMs, formatPercent } from '@/lib/format'
 import { cn } from '@/lib/utils'
 import { useModelMetrics } from '../api/model-metrics'
@@ -58,22 +59,7 @@ export default function ModelMetricsPanel({ modelId }: { modelId: string }) {
     <div className="grid gap-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h3 className="font-semibold text-sm">Usage</h3>
-        <fieldset className="inline-flex rounded-md border p-0.5" aria-label="Time window">
-          {METRIC_WINDOWS.map((option) => (
-            <button
-              key={option}
-              type="button"
-              aria-pressed={metricWindow === option}
-              onClick={() => setMetricWindow(option)}
-              className={cn(
-                'cursor-pointer rounded px-2.5 py-1 font-medium text-muted-foreground text-xs transition-colors hover:text-foreground',
-                metricWindow === option && 'bg-secondary text-foreground',
-              )}
-            >
-              {option}
-            </button>
-          ))}
-        </fieldset>
+        <WindowPicker options={METRIC_WINDOWS} value={metricWindow} onChange={setMetricWindow} />
       </div>
       {metrics.isError ? <FormError error={metrics.error} title="Could not load the usage figures" /> : null}
       {metrics.data ? (

@@ -1,0 +1,5 @@
+import { UsageReport } from '@/features/usage/components/usage-report'
+
+export default function UsageSettingsPage() {
+  return <UsageReport />
+}
