@@ -8,6 +8,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { Skeleton } from '@/components/ui/skeleton'
 import { formatDate, formatRelative } from '@/lib/format'
 import { type ApiKey, useApiKeys, useRevokeApiKey } from '../api/api-keys'
+import { KeyLimitsDialog } from './key-limits-dialog'
 
 function keyState(key: ApiKey): 'active' | 'revoked' | 'expired' {
   if (key.revokedAt) return 'revoked'
@@ -15,7 +16,15 @@ function keyState(key: ApiKey): 'active' | 'revoked' | 'expired' {
   return 'active'
 }
 
-function ApiKeyRow({ apiKey, onRevoke }: { apiKey: ApiKey; onRevoke: () => void }) {
+function ApiKeyRow({
+  apiKey,
+  onRevoke,
+  onLimits,
+}: {
+  apiKey: ApiKey
+  onRevoke: () => void
+  onLimits: () => void
+}) {
   const state = keyState(apiKey)
   return (
     <li
@@ -45,9 +54,16 @@ function ApiKeyRow({ apiKey, onRevoke }: { apiKey: ApiKey; onRevoke: () => void 
         </p>
       </div>
       {state === 'revoked' ? null : (
-        <Button variant="outline" size="sm" onClick={onRevoke} className="self-start">
-          Revoke
-        </Button>
+        <div className="flex gap-2 self-start">
+          {apiKey.scopes.includes('gateway') ? (
+            <Button variant="outline" size="sm" onClick={onLimits}>
+              Limits
+            </Button>
+          ) : null}
+          <Button variant="outline" size="sm" onClick={onRevoke}>
+            Revoke
+          </Button>
+        </div>
       )}
     </li>
   )
@@ -57,6 +73,7 @@ export function ApiKeysList() {
   const keys = useApiKeys()
   const revoke = useRevokeApiKey()
   const [target, setTarget] = useState<ApiKey | null>(null)
+  const [limited, setLimited] = useState<ApiKey | null>(null)
 
   function close() {
     setTarget(null)
@@ -87,7 +104,12 @@ export function ApiKeysList() {
         ) : (
           <ul className="divide-y">
             {keys.data.map((apiKey) => (
-              <ApiKeyRow key={apiKey.id} apiKey={apiKey} onRevoke={() => setTarget(apiKey)} />
+              <ApiKeyRow
+                key={apiKey.id}
+                apiKey={apiKey}
+                onRevoke={() => setTarget(apiKey)}
+                onLimits={() => setLimited(apiKey)}
+              />
             ))}
           </ul>
         )}
@@ -106,6 +128,7 @@ export function ApiKeysList() {
         error={revoke.error}
         onConfirm={() => target && revoke.mutate(target.id, { onSuccess: close })}
       />
+      <KeyLimitsDialog apiKey={limited} onOpenChange={(open) => !open && setLimited(null)} />
     </Card>
   )
 }

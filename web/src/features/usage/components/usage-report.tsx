@@ -64,9 +64,15 @@ function Breakdown({
                 <span className="text-destructive"> ({formatCompact(row.errors)} failed)</span>
               ) : null}
             </TableCell>
-            <TableCell className="whitespace-nowrap text-right tabular-nums">{formatCompact(row.inputTokens)}</TableCell>
-            <TableCell className="whitespace-nowrap text-right tabular-nums">{formatCompact(row.outputTokens)}</TableCell>
-            <TableCell className="whitespace-nowrap text-right tabular-nums">{formatCost(row.cost)}</TableCell>
+            <TableCell className="whitespace-nowrap text-right tabular-nums">
+              {formatCompact(row.inputTokens)}
+            </TableCell>
+            <TableCell className="whitespace-nowrap text-right tabular-nums">
+              {formatCompact(row.outputTokens)}
+            </TableCell>
+            <TableCell className="whitespace-nowrap text-right tabular-nums">
+              {formatCost(row.cost)}
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>
