@@ -1,4 +1,11 @@
-import { infiniteQueryOptions, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
+import {
+  infiniteQueryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query'
+import type { GatewayLimits } from '@/components/limits-form'
 import type { ApiClient } from '@/lib/api-client'
 import { useApiClient } from '@/lib/api-context'
 import type { Role, User } from '@/types/api'
@@ -46,5 +53,27 @@ export function useResetUserPassword() {
   return useMutation({
     mutationFn: ({ id, newPassword }: { id: string; newPassword: string }) =>
       api.post<void>(`/admin/users/${encodeURIComponent(id)}/password`, { newPassword }),
+  })
+}
+
+const userLimitsKey = (userId: string) => [...adminUsersKey, userId, 'limits'] as const
+
+/** An account's gateway limits (its keys' may only narrow them). */
+export function useUserLimits(userId: string) {
+  const api = useApiClient()
+  return useQuery({
+    queryKey: userLimitsKey(userId),
+    queryFn: ({ signal }) =>
+      api.get<GatewayLimits>(`/admin/users/${encodeURIComponent(userId)}/limits`, undefined, signal),
+  })
+}
+
+export function useSaveUserLimits(userId: string) {
+  const api = useApiClient()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (limits: GatewayLimits) =>
+      api.put<GatewayLimits>(`/admin/users/${encodeURIComponent(userId)}/limits`, limits),
+    onSuccess: (saved) => queryClient.setQueryData(userLimitsKey(userId), saved),
   })
 }

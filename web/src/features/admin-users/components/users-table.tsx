@@ -1,4 +1,4 @@
-import { KeyRound, Search } from 'lucide-react'
+import { Gauge, KeyRound, Search } from 'lucide-react'
 import { useState } from 'react'
 import { ConfirmDialog } from '@/components/confirm-dialog'
 import { FormError } from '@/components/form-error'
@@ -14,6 +14,7 @@ import { useDebouncedValue } from '@/lib/use-debounced-value'
 import { ROLES, type Role, type User } from '@/types/api'
 import { useAdminUsers, useUpdateUser } from '../api/users'
 import { ResetPasswordDialog } from './reset-password-dialog'
+import { UserLimitsDialog } from './user-limits-dialog'
 
 function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value)
@@ -26,6 +27,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
   const update = useUpdateUser()
   const [toggleTarget, setToggleTarget] = useState<User | null>(null)
   const [resetTarget, setResetTarget] = useState<User | null>(null)
+  const [limitsTarget, setLimitsTarget] = useState<User | null>(null)
   const rows = users.data?.pages.flatMap((page) => page.items) ?? []
 
   function closeToggle() {
@@ -138,6 +140,15 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                     <Button
                       variant="ghost"
                       size="sm"
+                      onClick={() => setLimitsTarget(user)}
+                      aria-label={`Gateway limits for ${user.name}`}
+                    >
+                      <Gauge aria-hidden="true" />
+                      <span className="hidden lg:inline">Limits</span>
+                    </Button>
+                    <Button
+                      variant="ghost"
+                      size="sm"
                       onClick={() => setResetTarget(user)}
                       aria-label={`Reset password for ${user.name}`}
                     >
@@ -185,6 +196,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
         }
       />
       <ResetPasswordDialog user={resetTarget} onClose={() => setResetTarget(null)} />
+      <UserLimitsDialog user={limitsTarget} onClose={() => setLimitsTarget(null)} />
     </Card>
   )
 }

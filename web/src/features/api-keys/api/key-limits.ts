@@ -1,18 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import type { GatewayLimits } from '@/components/limits-form'
 import { useApiClient } from '@/lib/api-context'
 import { apiKeysKey } from './api-keys'
-
-/** Gateway limits of a key or an account; null: no limit. Budgets are in the price table's currency. */
-export interface GatewayLimits {
-  requestsPerMinute: number | null
-  tokensPerMinute: number | null
-  tokensPerDay: number | null
-  tokensPerMonth: number | null
-  budgetPerDay: number | null
-  budgetPerMonth: number | null
-  /** Gateway model ids (as clients send them); null: every model the account may use. */
-  allowedModels: string[] | null
-}
 
 /** A key's limits, and its owner's, which the key's may only narrow. */
 export interface KeyLimits {

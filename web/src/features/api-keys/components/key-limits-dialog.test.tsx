@@ -1,9 +1,9 @@
 import { screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
+import type { GatewayLimits } from '@/components/limits-form'
 import { jsonResponse, renderWithApi } from '@/test/render'
 import type { ApiKey } from '../api/api-keys'
-import type { GatewayLimits } from '../api/key-limits'
 import { KeyLimitsDialog } from './key-limits-dialog'
 
 const key: ApiKey = {
