@@ -88,13 +88,22 @@ async function merge(
   return next
 }
 
+const limitWords: Record<(typeof numericLimitFields)[number], string> = {
+  requestsPerMinute: 'requests per minute',
+  tokensPerMinute: 'tokens per minute',
+  tokensPerDay: 'tokens per day',
+  tokensPerMonth: 'tokens per month',
+  budgetPerDay: 'spend per day',
+  budgetPerMonth: 'spend per month',
+}
+
 /** A key's limits may only narrow its owner's. */
 function checkWithin(key: LimitValues, user: LimitValues): void {
   for (const field of numericLimitFields) {
     const own = user[field]
     const value = key[field]
     if (own !== null && value !== null && value > own) {
-      throw badRequest(`${field} cannot exceed your own limit of ${own}`, [
+      throw badRequest(`The key's ${limitWords[field]} cannot exceed your account's limit of ${own}`, [
         { field, message: `exceeds your account's limit of ${own}` },
       ])
     }
