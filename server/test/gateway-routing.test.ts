@@ -176,6 +176,7 @@ describe.each(dbKinds)('gateway routing on %s', (kind) => {
       payload: { fallbackModelId: fallback?.id },
     })
     expect(patched.statusCode, patched.body).toBe(200)
+    expect(patched.json().fallbackModelId).toBe(fallback?.id)
     const before = (await usageRows(env, key.id)).length
     const reply = await complete(client, 'gpt-4o-mini')
     expect(reply.model).toBe('llama3.2:1b')

@@ -28,6 +28,8 @@ export interface PublicModel {
   enabled: boolean
   allowedRoles: Role[]
   pricing: { inputPerMTok: number; outputPerMTok: number }
+  /** Tried when this model fails before its first token (gateway calls). */
+  fallbackModelId: string | null
   status: PublicHost['status'] | 'disabled'
   hosts: PublicHost[]
 }
@@ -76,6 +78,7 @@ export function toPublicModel(model: Model, hosts: Array<ModelHost & { provider:
     enabled: model.enabled === 1,
     allowedRoles: JSON.parse(model.allowed_roles) as Role[],
     pricing: { inputPerMTok: model.price_input_per_mtok, outputPerMTok: model.price_output_per_mtok },
+    fallbackModelId: model.fallback_model_id,
     status: model.enabled === 1 ? best : 'disabled',
     hosts: publicHosts,
   }

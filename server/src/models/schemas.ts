@@ -39,6 +39,7 @@ export const modelSchema = z.object({
   enabled: z.boolean(),
   allowedRoles: z.array(roleSchema),
   pricing: z.object({ inputPerMTok: z.number(), outputPerMTok: z.number() }),
+  fallbackModelId: z.string().nullable(),
   status: z.union([hostSchema.shape.status, z.literal('disabled')]),
   hosts: z.array(hostSchema),
 })

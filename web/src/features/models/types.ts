@@ -43,6 +43,8 @@ export interface Model {
   sizeBytes: number | null
   enabled: boolean
   allowedRoles: Role[]
+  /** Tried when this model fails before its first token (gateway calls); null: none. */
+  fallbackModelId: string | null
   pricing: ModelPricing
   status: ModelStatus
   hosts: ModelHost[]

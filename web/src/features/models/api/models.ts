@@ -79,6 +79,7 @@ export interface ModelSettings {
   displayName?: string | null
   allowedRoles?: Role[]
   pricing?: ModelPricing
+  fallbackModelId?: string | null
 }
 
 export function useUpdateModel() {

@@ -6,10 +6,11 @@ import { Alert, AlertDescription } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
 import { Checkbox } from '@/components/ui/checkbox'
 import { Label } from '@/components/ui/label'
+import { NativeSelect } from '@/components/ui/native-select'
 import { Switch } from '@/components/ui/switch'
 import { apiFieldErrors, type FieldErrors, validate } from '@/lib/form'
 import { ROLES, type Role } from '@/types/api'
-import { useUpdateModel } from '../api/models'
+import { useModels, useUpdateModel } from '../api/models'
 import type { Model } from '../types'
 
 const price = z
@@ -28,13 +29,20 @@ const settingsSchema = z.object({
   allowedRoles: z.array(z.enum(ROLES as [Role, ...Role[]])),
   inputPerMTok: price,
   outputPerMTok: price,
+  fallbackModelId: z.string().transform((value) => value || null),
 })
 
-/** Admin settings of one model: who may use it, what it is called, what it costs. */
+/**
+ * Admin settings of one model: who may use it, what it is called, what it costs, and which model
+ * answers a gateway call in its place when it fails before its first token.
+ */
 export function ModelSettingsForm({ model }: { model: Model }) {
   const update = useUpdateModel()
+  const catalog = useModels()
+  const others = (catalog.data ?? []).filter((other) => other.id !== model.id)
   const [enabled, setEnabled] = useState(model.enabled)
   const [roles, setRoles] = useState<Role[]>(model.allowedRoles)
+  const [fallback, setFallback] = useState(model.fallbackModelId ?? '')
   const [clientErrors, setClientErrors] = useState<FieldErrors>({})
   const [saved, setSaved] = useState(false)
   const id = useId()
@@ -53,6 +61,7 @@ export function ModelSettingsForm({ model }: { model: Model }) {
       allowedRoles: ROLES.filter((role) => roles.includes(role)),
       inputPerMTok: data.get('inputPerMTok') ?? '',
       outputPerMTok: data.get('outputPerMTok') ?? '',
+      fallbackModelId: fallback,
     })
     setSaved(false)
     if (!result.ok) {
@@ -61,11 +70,17 @@ export function ModelSettingsForm({ model }: { model: Model }) {
       return
     }
     setClientErrors({})
-    const { displayName, allowedRoles, inputPerMTok, outputPerMTok } = result.data
+    const { displayName, allowedRoles, inputPerMTok, outputPerMTok, fallbackModelId } = result.data
     update.mutate(
       {
         id: model.id,
-        settings: { enabled, displayName, allowedRoles, pricing: { inputPerMTok, outputPerMTok } },
+        settings: {
+          enabled,
+          displayName,
+          allowedRoles,
+          pricing: { inputPerMTok, outputPerMTok },
+          fallbackModelId,
+        },
       },
       { onSuccess: () => setSaved(true) },
     )
@@ -75,7 +90,13 @@ export function ModelSettingsForm({ model }: { model: Model }) {
     <form onSubmit={submit} noValidate className="grid gap-5" aria-label="Model settings">
       <FormError
         error={update.error}
-        fields={['displayName', 'allowedRoles', 'pricing.inputPerMTok', 'pricing.outputPerMTok']}
+        fields={[
+          'displayName',
+          'allowedRoles',
+          'pricing.inputPerMTok',
+          'pricing.outputPerMTok',
+          'fallbackModelId',
+        ]}
         title="Could not save the settings"
       />
       {saved ? (
@@ -151,6 +172,32 @@ export function ModelSettingsForm({ model }: { model: Model }) {
           error={errors.outputPerMTok ?? errors['pricing.outputPerMTok']}
           onChange={() => setSaved(false)}
         />
+      </div>
+      <div className="grid gap-2">
+        <Label htmlFor={`${id}-fallback`}>Fallback model</Label>
+        <NativeSelect
+          id={`${id}-fallback`}
+          name="fallbackModelId"
+          value={fallback}
+          aria-describedby={`${id}-fallback-hint`}
+          aria-invalid={errors.fallbackModelId ? true : undefined}
+          onChange={(event) => {
+            setSaved(false)
+            setFallback(event.target.value)
+          }}
+        >
+          <option value="">None</option>
+          {others.map((other) => (
+            <option key={other.id} value={other.id}>
+              {other.displayName}
+              {other.hosts[0] ? ` (${other.hosts[0].providerName})` : ''}
+            </option>
+          ))}
+        </NativeSelect>
+        <p id={`${id}-fallback-hint`} className="text-muted-foreground text-xs">
+          Answers an API call in this model's place when this one fails before its first token.
+        </p>
+        <FieldError message={errors.fallbackModelId} />
       </div>
       <div>
         <Button type="submit" pending={update.isPending}>

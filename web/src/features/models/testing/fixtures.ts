@@ -29,6 +29,7 @@ export function fakeModel(overrides: Partial<Model> = {}): Model {
     sizeBytes: 800_000_000,
     enabled: true,
     allowedRoles: ['admin', 'developer', 'user'],
+    fallbackModelId: null,
     pricing: { inputPerMTok: 0, outputPerMTok: 0 },
     status: 'available',
     hosts: [fakeHost()],
