@@ -1,5 +1,6 @@
 // The first-run path a new operator takes: sign up as the first user (admin), sign out, sign in,
-// create an API key, and use that key against /api/v1/me.
+// create an API key, and use that key against /api/v1/me; then give a gateway key limits and see
+// the usage page.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { artifact, launchBrowser, missingPrerequisite, type RunningServer, startServer } from './harness.js'
@@ -61,5 +62,30 @@ describe.skipIf(skip !== null)('accounts in Chromium', () => {
     expect(me.status).toBe(200)
     expect(await me.json()).toMatchObject({ email, role: 'admin', name: 'First Admin' })
     expect(errors).toEqual([])
+  })
+
+  it('limits a gateway key within the account, and shows the account’s usage', async () => {
+    await page.goto(`${server.baseUrl}/settings/api-keys`)
+    await page.getByLabel('Name').fill('ide key')
+    await page.getByRole('checkbox', { name: 'gateway' }).check()
+    await page.getByRole('button', { name: 'Create key' }).click()
+    await page.getByTestId('new-api-key').waitFor()
+    const row = page.getByTestId('api-key-row').filter({ hasText: 'ide key' })
+    await row.getByRole('button', { name: 'Limits' }).click()
+    await page.getByLabel('Requests per minute').fill('30')
+    await page.getByLabel('Allowed models').fill('no-such-model')
+    await page.getByRole('button', { name: 'Save limits' }).click()
+    await page.getByText("Allowed models has unknown model 'no-such-model'").waitFor()
+    await page.getByLabel('Allowed models').fill('')
+    await page.getByRole('button', { name: 'Save limits' }).click()
+    await page.getByRole('dialog').waitFor({ state: 'detached' })
+    await row.getByRole('button', { name: 'Limits' }).click()
+    expect(await page.getByLabel('Requests per minute').inputValue()).toBe('30')
+    await page.keyboard.press('Escape')
+
+    await page.getByRole('link', { name: 'Usage' }).click()
+    await page.waitForURL('**/settings/usage')
+    await page.getByText('No calls in the last 24 hours.').waitFor()
+    expect(await page.getByTestId('usage-totals').textContent()).toContain('Requests0')
   })
 })
