@@ -11,7 +11,8 @@ const api = new ApiClient()
 void api.restoreSession()
 
 // A conversation opened directly loads its page's code alongside the app's, not after it.
-if (window.location.pathname.startsWith('/chat')) void import('./app/routes/chat')
+// If it fails to load, the router's own import of it fails too and shows the error page.
+if (window.location.pathname.startsWith('/chat')) import('./app/routes/chat').catch(() => undefined)
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
