@@ -25,6 +25,17 @@ export interface ModelPatch {
   fallbackModelId?: string | null
 }
 
+/** A model's hosts on enabled providers: each provider row with the model's status there. */
+export function enabledHostsOf(db: Db, modelId: string) {
+  return db
+    .selectFrom('model_hosts')
+    .innerJoin('providers', 'providers.id', 'model_hosts.provider_id')
+    .selectAll('providers')
+    .select('model_hosts.status as host_status')
+    .where('model_hosts.model_id', '=', modelId)
+    .where('providers.enabled', '=', 1)
+}
+
 export class CatalogService {
   private readonly changeListeners = new Set<(modelId: string) => void>()
 

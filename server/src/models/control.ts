@@ -5,7 +5,7 @@ import type { Db } from '../db/index.js'
 import type { Provider } from '../db/schema.js'
 import { badRequest, cleanMessage, conflict, notFound } from '../lib/problem.js'
 import type { ModelDetails, ModelInfo, RunningModel } from '../providers/types.js'
-import type { CatalogService } from './catalog.js'
+import { type CatalogService, enabledHostsOf } from './catalog.js'
 import type { ConnectionService } from './connections.js'
 import type { PublicModel } from './public-model.js'
 import { localKinds } from './public-model.js'
@@ -116,14 +116,7 @@ export class ModelControl {
     hostId: string | undefined,
     mustBeLoaded = false,
   ): Promise<Provider> {
-    const hosts = await this.db
-      .selectFrom('model_hosts')
-      .innerJoin('providers', 'providers.id', 'model_hosts.provider_id')
-      .selectAll('providers')
-      .select('model_hosts.status as host_status')
-      .where('model_hosts.model_id', '=', modelId)
-      .where('providers.enabled', '=', 1)
-      .execute()
+    const hosts = await enabledHostsOf(this.db, modelId).execute()
     const candidates = hostId ? hosts.filter((h) => h.id === hostId) : hosts
     if (candidates.length === 0) throw notFound(hostId ? 'Model on that host' : 'A host with this model')
     const busy = candidates.find((h) => h.host_status === 'pulling')

@@ -6,7 +6,7 @@ import type { Db } from '../db/index.js'
 import type { HostModelStatus, Model, Provider, Role } from '../db/schema.js'
 import { forbidden, notFound } from '../lib/problem.js'
 import type { ChatEvent, ChatRequest } from '../providers/types.js'
-import type { CatalogService } from './catalog.js'
+import { type CatalogService, enabledHostsOf } from './catalog.js'
 import type { ConnectionService } from './connections.js'
 import type { UsageService } from './usage.js'
 
@@ -70,15 +70,7 @@ export class ModelInvoker {
   /** Hosts to try in order: loaded, then pulled; hosts that failed lately go last. */
   async candidates(modelId: string): Promise<Provider[]> {
     const rows = await this.cached(this.hosts, modelId, () =>
-      this.db
-        .selectFrom('model_hosts')
-        .innerJoin('providers', 'providers.id', 'model_hosts.provider_id')
-        .selectAll('providers')
-        .select('model_hosts.status as host_status')
-        .where('model_hosts.model_id', '=', modelId)
-        .where('providers.enabled', '=', 1)
-        .where('model_hosts.status', '!=', 'pulling')
-        .execute(),
+      enabledHostsOf(this.db, modelId).where('model_hosts.status', '!=', 'pulling').execute(),
     )
     const now = Date.now()
     const score = (r: (typeof rows)[number]) =>
