@@ -6,37 +6,12 @@
 // Usage: tsx chat-server.ts <dataDir> <users> [backendBaseUrl] [serveWeb]
 import type { AddressInfo } from 'node:net'
 import { createInterface } from 'node:readline'
-import { buildApp } from '../server/src/app.js'
-import { loadConfig } from '../server/src/config.js'
+import { benchApp, callApp } from './bench-app.js'
 
 const [dataDir = '', userCount = '1', backend = '', serveWeb = 'false'] = process.argv.slice(2)
-const app = await buildApp(
-  loadConfig(
-    {
-      dataDir,
-      logLevel: 'warn',
-      serveWeb,
-      ollamaHost: 'off',
-      embedded: 'false',
-      reconcileIntervalMs: '0',
-      rateLimitPerMinute: '100000000',
-      loginAttemptsPerMinute: '100000',
-      chatMaxConcurrentGenerations: '100',
-    },
-    {},
-  ),
-)
-
-async function call<T>(method: 'GET' | 'POST', url: string, token?: string, payload?: object): Promise<T> {
-  const response = await app.inject({
-    method,
-    url,
-    ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
-    ...(payload ? { payload } : {}),
-  })
-  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`)
-  return response.json<T>()
-}
+const app = await benchApp({ dataDir, serveWeb, embedded: 'false', chatMaxConcurrentGenerations: '100' })
+const call = <T>(method: 'GET' | 'POST', url: string, token?: string, payload?: object) =>
+  callApp<T>(app, method, url, token, payload)
 
 const password = 'a long passphrase for the chat benchmark'
 const users: Array<{ id: string; email: string; password: string; token: string }> = []

@@ -8,12 +8,11 @@ import path from 'node:path'
 import { EventSourceParserStream } from 'eventsource-parser/stream'
 import type { FastifyInstance } from 'fastify'
 import { LlamaChat } from 'node-llama-cpp'
-import { buildApp } from '../server/src/app.js'
-import { loadConfig } from '../server/src/config.js'
 import { engine } from '../server/src/providers/embedded/engine.js'
 import { cpuCount, generationOptions, toChatHistory } from '../server/src/providers/embedded/index.js'
 import type { ChatMessage } from '../server/src/providers/types.js'
 import { writeTinyGguf } from '../server/test/fixtures/make-tiny-gguf.js'
+import { benchApp, callApp } from './bench-app.js'
 
 const THREADS = Math.min(2, cpuCount())
 const CONTEXT = 512
@@ -51,22 +50,7 @@ const median = (runs: Run[]) => {
   return rates[Math.floor(rates.length / 2)] ?? 0
 }
 
-async function call<T>(
-  app: FastifyInstance,
-  method: 'GET' | 'POST',
-  url: string,
-  token?: string,
-  payload?: object,
-) {
-  const response = await app.inject({
-    method,
-    url,
-    ...(payload ? { payload } : {}),
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  })
-  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`)
-  return response.json<T>()
-}
+const call = callApp
 
 /** Signs up the admin, starts the tiny model and returns what the chat path needs. */
 async function prepareServer(app: FastifyInstance) {
@@ -213,22 +197,13 @@ async function directRunner(file: string) {
 export async function benchEmbedded(): Promise<EmbeddedBench> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webplus-bench-embedded-'))
   const file = writeTinyGguf(path.join(dataDir, 'models', 'tiny.gguf'))
-  const app = await buildApp(
-    loadConfig(
-      {
-        dataDir,
-        logLevel: 'silent',
-        serveWeb: 'false',
-        ollamaHost: 'off',
-        reconcileIntervalMs: '0',
-        rateLimitPerMinute: '100000',
-        embeddedThreads: String(THREADS),
-        embeddedContextSize: String(CONTEXT),
-        embeddedGpu: 'off',
-      },
-      {},
-    ),
-  )
+  const app = await benchApp({
+    dataDir,
+    logLevel: 'silent',
+    embeddedThreads: String(THREADS),
+    embeddedContextSize: String(CONTEXT),
+    embeddedGpu: 'off',
+  })
   const direct = await directRunner(file)
   try {
     const base = await app.listen({ host: '127.0.0.1', port: 0 })

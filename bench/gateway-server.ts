@@ -5,36 +5,13 @@ import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { buildApp } from '../server/src/app.js'
-import { loadConfig } from '../server/src/config.js'
+import { benchApp, callApp } from './bench-app.js'
 
 const backend = process.argv[2] ?? ''
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webplus-bench-gw-'))
-const app = await buildApp(
-  loadConfig(
-    {
-      dataDir,
-      logLevel: 'warn',
-      serveWeb: 'false',
-      ollamaHost: 'off',
-      reconcileIntervalMs: '0',
-      rateLimitPerMinute: '100000000',
-      loginAttemptsPerMinute: '1000',
-    },
-    {},
-  ),
-)
-
-async function call<T>(method: 'GET' | 'POST', url: string, token?: string, payload?: object): Promise<T> {
-  const response = await app.inject({
-    method,
-    url,
-    ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
-    ...(payload ? { payload } : {}),
-  })
-  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`)
-  return response.json<T>()
-}
+const app = await benchApp({ dataDir })
+const call = <T>(method: 'GET' | 'POST', url: string, token?: string, payload?: object) =>
+  callApp<T>(app, method, url, token, payload)
 
 const email = 'bench@example.com'
 const password = 'a long passphrase for the benchmark'

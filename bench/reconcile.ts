@@ -6,8 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { buildApp } from '../server/src/app.js'
-import { loadConfig } from '../server/src/config.js'
+import { benchApp } from './bench-app.js'
 
 const HOSTS = 3
 const PER_HOST = 200
@@ -87,12 +86,7 @@ async function cpuOf(run: () => Promise<void>): Promise<number> {
 export async function benchReconcile(): Promise<ReconcileResult> {
   const hosts = await startFakeHosts(HOSTS, PER_HOST)
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webplus-bench-'))
-  const app = await buildApp(
-    loadConfig(
-      { dataDir, logLevel: 'silent', serveWeb: 'false', ollamaHost: 'off', reconcileIntervalMs: '0' },
-      {},
-    ),
-  )
+  const app = await benchApp({ dataDir, logLevel: 'silent' })
   try {
     await app.ready()
     for (const [i, url] of hosts.urls.entries()) {
