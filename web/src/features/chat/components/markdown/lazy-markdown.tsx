@@ -1,6 +1,7 @@
 // The Markdown renderer (remark, rehype, KaTeX, highlight.js: most of the chat page's code) is
-// fetched on its own once a reply is on screen, so a conversation's messages show as plain text
-// at once and take their formatting when it arrives. It is not a Suspense boundary: React holds
+// fetched on its own once a reply has been painted, so a conversation's messages show as plain
+// text at once and take their formatting when it arrives (loading and running its code earlier
+// would hold back that first frame). It is not a Suspense boundary: React holds
 // back a render that suspends, and the first paint would wait for the renderer after all.
 import { type ComponentType, memo, useSyncExternalStore } from 'react'
 import { cn } from '@/lib/utils'
@@ -15,9 +16,19 @@ let renderer: ComponentType<MarkdownProps> | null = null
 let requested = false
 const listeners = new Set<() => void>()
 
+/** After the frame being prepared has been painted (a task queued from the next frame's start). */
+function afterPaint(run: () => void): void {
+  if (typeof requestAnimationFrame === 'undefined') run()
+  else requestAnimationFrame(() => setTimeout(run, 0))
+}
+
 function load(): void {
   if (requested) return
   requested = true
+  afterPaint(importRenderer)
+}
+
+function importRenderer(): void {
   void import('./markdown').then(
     (module) => {
       renderer = module.Markdown

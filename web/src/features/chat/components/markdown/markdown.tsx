@@ -17,9 +17,13 @@ import { RemoteImage } from './remote-image'
 import { rehypeStripEventHandlers, safeHref, textOf } from './sanitize'
 
 const remarkPlugins: Options['remarkPlugins'] = [remarkGfm, remarkMath]
+// react-markdown sets its plugins up again on every render, and rehype-highlight's setup
+// registers all of its ~40 grammars (several ms, for each message and each streamed delta): it is
+// set up once here, and the plugin hands out the same transformer.
+const highlight = rehypeHighlight({ detect: false, plainText: ['mermaid', 'text', 'txt', 'plain'] })
 const rehypePlugins: Options['rehypePlugins'] = [
   [rehypeKatex, { trust: false, strict: 'ignore', throwOnError: false }],
-  [rehypeHighlight, { detect: false, plainText: ['mermaid', 'text', 'txt', 'plain'] }],
+  () => highlight,
   rehypeStripEventHandlers,
 ]
 
