@@ -11,8 +11,6 @@ import { FactoryPage, FilesPage } from './routes/coming-soon-pages'
 import { NotFoundPage } from './routes/not-found'
 import { RouteErrorPage } from './routes/route-error'
 import { SettingsLayout } from './routes/settings/settings-layout'
-import { SignInPage } from './routes/sign-in'
-import { SignUpPage } from './routes/sign-up'
 
 /** Pages loaded on first visit, to keep the first download small. */
 const lazyPage = (load: () => Promise<{ default: ComponentType }>) => async () => ({
@@ -34,8 +32,9 @@ export const appRoutes = ({ api, queryClient }: RouterContext): RouteObject[] =>
       {
         element: <GuestOnly />,
         children: [
-          { path: 'sign-in', element: <SignInPage /> },
-          { path: 'sign-up', element: <SignUpPage /> },
+          // Lazy like the rest: their forms bring zod, which a signed-in visit never needs.
+          { path: 'sign-in', lazy: lazyPage(() => import('./routes/sign-in')) },
+          { path: 'sign-up', lazy: lazyPage(() => import('./routes/sign-up')) },
         ],
       },
       {

@@ -2,13 +2,13 @@
 // and month, and the models it may call; empty means no limit. Used for an API key (within its
 // owner's limits, shown beside each field) and by admins for an account.
 import { type FormEvent, useState } from 'react'
-import { z } from 'zod'
 import { FormError } from '@/components/form-error'
 import { TextField } from '@/components/form-field'
 import { Button } from '@/components/ui/button'
 import { DialogFooter } from '@/components/ui/dialog'
 import { apiFieldErrors, type FieldErrors, formValues, validate } from '@/lib/form'
 import { formatCost } from '@/lib/format'
+import { z } from '@/lib/zod'
 
 /** Limits as the API has them; null: no limit. Budgets are in the price table's currency. */
 export interface GatewayLimits {

@@ -1,7 +1,8 @@
 // Form helpers: validate inputs with a zod schema and merge the result with the field errors
 // the server reported, so a form shows one message per field whichever side found it.
-import type { z } from 'zod'
+
 import { ApiError } from '@/lib/api-client'
+import type { z } from '@/lib/zod'
 
 export type FieldErrors = Record<string, string>
 

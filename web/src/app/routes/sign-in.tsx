@@ -5,7 +5,7 @@ import { useAuthStatus } from '@/features/auth/api/auth-status'
 import { AuthLayout } from '@/features/auth/components/auth-layout'
 import { SignInForm } from '@/features/auth/components/sign-in-form'
 
-export function SignInPage() {
+export default function SignInPage() {
   const location = useLocation()
   const expired = (location.state as { expired?: boolean } | null)?.expired === true
   const status = useAuthStatus()

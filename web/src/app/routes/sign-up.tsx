@@ -16,7 +16,7 @@ const signInLink = (
   </>
 )
 
-export function SignUpPage() {
+export default function SignUpPage() {
   const status = useAuthStatus()
 
   if (status.isPending) {

@@ -1,12 +1,12 @@
 import { CheckCircle2 } from 'lucide-react'
 import { type FormEvent, useState } from 'react'
-import { z } from 'zod'
 import { FormError } from '@/components/form-error'
 import { TextField } from '@/components/form-field'
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card'
 import { apiFieldErrors, type FieldErrors, formValues, validate } from '@/lib/form'
+import { z } from '@/lib/zod'
 import { useChangePassword } from '../api/change-password'
 
 const passwordSchema = z

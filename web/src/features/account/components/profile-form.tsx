@@ -1,6 +1,5 @@
 import { CheckCircle2 } from 'lucide-react'
 import { type FormEvent, useState } from 'react'
-import { z } from 'zod'
 import { FormError } from '@/components/form-error'
 import { TextField } from '@/components/form-field'
 import { Badge } from '@/components/ui/badge'
@@ -9,6 +8,7 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { Label } from '@/components/ui/label'
 import { apiFieldErrors, type FieldErrors, formValues, validate } from '@/lib/form'
 import { formatDate } from '@/lib/format'
+import { z } from '@/lib/zod'
 import type { User } from '@/types/api'
 import { useUpdateProfile } from '../api/me'
 

@@ -1,6 +1,5 @@
 import { CheckCircle2 } from 'lucide-react'
 import { type FormEvent, useState } from 'react'
-import { z } from 'zod'
 import { FormError } from '@/components/form-error'
 import { TextField } from '@/components/form-field'
 import { Alert, AlertDescription } from '@/components/ui/alert'
@@ -15,6 +14,7 @@ import {
   DialogTitle,
 } from '@/components/ui/dialog'
 import { apiFieldErrors, type FieldErrors, formValues, validate } from '@/lib/form'
+import { z } from '@/lib/zod'
 import type { User } from '@/types/api'
 import { useResetUserPassword } from '../api/users'
 

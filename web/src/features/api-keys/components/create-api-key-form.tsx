@@ -1,5 +1,4 @@
 import { type FormEvent, useId, useState } from 'react'
-import { z } from 'zod'
 import { FormError } from '@/components/form-error'
 import { FieldError, TextField } from '@/components/form-field'
 import { Button } from '@/components/ui/button'
@@ -7,6 +6,7 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { Checkbox } from '@/components/ui/checkbox'
 import { Label } from '@/components/ui/label'
 import { apiFieldErrors, type FieldErrors, validate } from '@/lib/form'
+import { z } from '@/lib/zod'
 import { API_KEY_SCOPES, type ApiKeyScope, type CreatedApiKey, useCreateApiKey } from '../api/api-keys'
 import { NewApiKeyNotice } from './new-api-key-notice'
 

@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react'
-import { z } from 'zod'
 import { FormError } from '@/components/form-error'
 import { TextField } from '@/components/form-field'
 import { Button } from '@/components/ui/button'
 import { apiFieldErrors, type FieldErrors, formValues, validate } from '@/lib/form'
+import { z } from '@/lib/zod'
 import type { User } from '@/types/api'
 import { useSignUp } from '../api/sign-up'
 

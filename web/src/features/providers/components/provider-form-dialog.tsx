@@ -1,6 +1,5 @@
 import { KeyRound } from 'lucide-react'
 import { type FormEvent, useId, useState } from 'react'
-import { z } from 'zod'
 import { FormError } from '@/components/form-error'
 import { TextField } from '@/components/form-field'
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert'
@@ -18,6 +17,7 @@ import { Label } from '@/components/ui/label'
 import { NativeSelect } from '@/components/ui/native-select'
 import { Switch } from '@/components/ui/switch'
 import { apiFieldErrors, type FieldErrors, validate } from '@/lib/form'
+import { z } from '@/lib/zod'
 import { type ProviderChange, useCreateProvider, useUpdateProvider } from '../api/providers'
 import {
   CONNECTABLE_KINDS,
