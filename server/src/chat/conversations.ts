@@ -82,8 +82,11 @@ function decodeCursor(cursor: string): [string, string] {
   return parsed as [string, string]
 }
 
-function settingsColumns(s: ConversationSettings): Partial<ConversationsTable> {
-  const columns: Partial<ConversationsTable> = {}
+/** The settings' columns, which conversations and presets share; only the fields given. */
+export function settingsColumns(
+  s: ConversationSettings,
+): Partial<Pick<ConversationsTable, 'model_id' | 'system_prompt' | 'temperature' | 'top_p' | 'max_tokens'>> {
+  const columns: ReturnType<typeof settingsColumns> = {}
   if (s.modelId !== undefined) columns.model_id = s.modelId
   if (s.systemPrompt !== undefined) columns.system_prompt = s.systemPrompt
   if (s.temperature !== undefined) columns.temperature = s.temperature

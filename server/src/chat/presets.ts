@@ -4,7 +4,7 @@ import type { ChatPreset, ChatPresetsTable } from '../db/schema.js'
 import { newId, nowIso } from '../lib/ids.js'
 import { notFound } from '../lib/problem.js'
 import type { ModelInvoker } from '../models/invoker.js'
-import type { Actor, ConversationSettings } from './conversations.js'
+import { type Actor, type ConversationSettings, settingsColumns } from './conversations.js'
 import { type PublicPreset, toPublicPreset } from './views.js'
 
 export interface PresetInput extends ConversationSettings {
@@ -12,14 +12,7 @@ export interface PresetInput extends ConversationSettings {
 }
 
 function columns(input: Partial<PresetInput>): Partial<ChatPresetsTable> {
-  const c: Partial<ChatPresetsTable> = {}
-  if (input.name !== undefined) c.name = input.name
-  if (input.modelId !== undefined) c.model_id = input.modelId
-  if (input.systemPrompt !== undefined) c.system_prompt = input.systemPrompt
-  if (input.temperature !== undefined) c.temperature = input.temperature
-  if (input.topP !== undefined) c.top_p = input.topP
-  if (input.maxTokens !== undefined) c.max_tokens = input.maxTokens
-  return c
+  return { ...settingsColumns(input), ...(input.name === undefined ? {} : { name: input.name }) }
 }
 
 export class PresetService {
