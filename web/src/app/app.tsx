@@ -11,7 +11,7 @@ import { createAppRouter } from './router'
 export function startApp(root: HTMLElement, api: ApiClient): void {
   initTheme()
   const queryClient = createQueryClient()
-  const router = createAppRouter({ api, queryClient })
+  const router = createAppRouter()
   api.setOnSessionExpired(() => {
     const { pathname, search } = router.state.location
     void router.navigate('/sign-in', { replace: true, state: { expired: true, from: pathname + search } })

@@ -1,12 +1,10 @@
-import type { QueryClient } from '@tanstack/react-query'
 import type { ComponentType } from 'react'
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router'
 import { FullPageSpinner } from '@/components/full-page-spinner'
-import type { ApiClient } from '@/lib/api-client'
 import { GuestOnly, RequireAuth, RequireRole } from './guards'
 import { AppShell } from './layout/app-shell'
 import type { RouteHandle } from './route-handle'
-import { chatLoader } from './routes/chat-loader'
+import ChatRoute from './routes/chat'
 import { FactoryPage, FilesPage } from './routes/coming-soon-pages'
 import { NotFoundPage } from './routes/not-found'
 import { RouteErrorPage } from './routes/route-error'
@@ -17,13 +15,7 @@ const lazyPage = (load: () => Promise<{ default: ComponentType }>) => async () =
   Component: (await load()).default,
 })
 
-/** What loaders need to start fetching a page's data before the page renders. */
-export interface RouterContext {
-  api: ApiClient
-  queryClient: QueryClient
-}
-
-export const appRoutes = ({ api, queryClient }: RouterContext): RouteObject[] => [
+export const appRoutes: RouteObject[] = [
   {
     errorElement: <RouteErrorPage />,
     // Shown while the code of a lazily loaded page arrives on a first visit.
@@ -45,9 +37,11 @@ export const appRoutes = ({ api, queryClient }: RouterContext): RouteObject[] =>
             children: [
               { index: true, element: <Navigate to="/chat" replace /> },
               {
+                // Part of the app's code, not loaded on demand: it is the home page, and a route
+                // with nothing to wait for renders in the app's first render (a lazy one waits a
+                // pass behind a spinner). Its conversation is requested early by main.tsx.
                 path: 'chat/:conversationId?',
-                lazy: lazyPage(() => import('./routes/chat')),
-                loader: chatLoader(api, queryClient),
+                element: <ChatRoute />,
                 handle: { fullBleed: true } satisfies RouteHandle,
               },
               { path: 'models', lazy: lazyPage(() => import('./routes/models')) },
@@ -89,6 +83,6 @@ export const appRoutes = ({ api, queryClient }: RouterContext): RouteObject[] =>
   },
 ]
 
-export function createAppRouter(context: RouterContext) {
-  return createBrowserRouter(appRoutes(context))
+export function createAppRouter() {
+  return createBrowserRouter(appRoutes)
 }

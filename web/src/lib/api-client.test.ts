@@ -292,4 +292,56 @@ describe('ApiClient', () => {
       retryAfterSeconds: 12,
     })
   })
+
+  it('hands a prefetched GET to the first get of the same URL, once', async () => {
+    let served = 0
+    const { client, calls } = await signedInClient({
+      'GET /api/v1/conversations/c1': () => json(200, { served: ++served }),
+    })
+    client.prefetch('/conversations/c1', { limit: 50 })
+    client.prefetch('/conversations/c1', { limit: 50 }) // already under way: not sent twice
+    expect(calls).toHaveLength(1)
+    expect(calls[0]?.authorization).toBe('Bearer token-1')
+    await expect(client.get('/conversations/c1', { limit: 50 })).resolves.toEqual({ served: 1 })
+    expect(calls).toHaveLength(1)
+    // Taken once: the next get asks the server again, and so does another URL.
+    await expect(client.get('/conversations/c1', { limit: 50 })).resolves.toEqual({ served: 2 })
+    await expect(client.get('/conversations/c1', { limit: 20 })).resolves.toEqual({ served: 3 })
+    expect(calls).toHaveLength(3)
+  })
+
+  it("gives a prefetched GET's error to the get that takes it", async () => {
+    const { client } = await signedInClient({
+      'GET /api/v1/conversations/gone': () =>
+        json(404, { type: 'x', title: 'Not Found', status: 404, detail: 'Conversation not found' }),
+    })
+    client.prefetch('/conversations/gone')
+    await expect(client.get('/conversations/gone')).rejects.toMatchObject({
+      status: 404,
+      detail: 'Conversation not found',
+    })
+  })
+
+  it('drops prefetched answers when the session ends, and ones nobody takes in time', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    try {
+      let served = 0
+      const { client, calls } = await signedInClient({
+        'GET /api/v1/me': () => json(200, { served: ++served }),
+        'POST /api/v1/auth/logout': () => new Response(null, { status: 204 }),
+        'POST /api/v1/auth/login': () => tokens('token-2'),
+      })
+      client.prefetch('/me', undefined, 1_000)
+      vi.advanceTimersByTime(1_001)
+      await expect(client.get('/me')).resolves.toEqual({ served: 2 })
+
+      client.prefetch('/me')
+      await client.logout()
+      await client.login({ email: user.email, password: 'correct horse battery' })
+      await expect(client.get('/me')).resolves.toEqual({ served: 4 })
+      expect(calls.filter((c) => c.url === '/api/v1/me').at(-1)?.authorization).toBe('Bearer token-2')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })

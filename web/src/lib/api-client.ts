@@ -90,6 +90,8 @@ export class ApiClient {
   private session: SessionState = { status: 'restoring', user: null }
   private refreshing: Promise<boolean> | null = null
   private readonly listeners = new Set<() => void>()
+  /** GETs started ahead of their caller (`prefetch`), by URL, until that caller takes them. */
+  private readonly early = new Map<string, Promise<unknown>>()
 
   constructor(options: ApiClientOptions = {}) {
     // Bound so that `window.fetch` keeps its receiver.
@@ -213,6 +215,7 @@ export class ApiClient {
 
   private clearSession(reason: 'signed-out' | 'expired' = 'signed-out'): void {
     this.accessToken = null
+    this.early.clear()
     this.accessTokenExpiresAt = 0
     if (this.session.status !== 'signed-out') this.setSession({ status: 'signed-out', user: null, reason })
   }
@@ -226,7 +229,30 @@ export class ApiClient {
   // --- requests ---
 
   get<T>(path: string, query?: QueryParams, signal?: AbortSignal): Promise<T> {
+    const url = this.url(path, query)
+    const early = this.early.get(url)
+    if (early) {
+      this.early.delete(url)
+      return early as Promise<T>
+    }
     return this.request<T>(path, { method: 'GET', query, signal })
+  }
+
+  /**
+   * Starts a GET now for a `get` of the same URL that comes later: a page's data while the app's
+   * code is still loading. The first such `get` receives this response (or its error); one that
+   * nobody asks for within `keepMs` is dropped, and so is every one when the session ends.
+   */
+  prefetch(path: string, query?: QueryParams, keepMs = 10_000): void {
+    const url = this.url(path, query)
+    if (this.early.has(url)) return
+    const pending = this.request(path, { method: 'GET', query })
+    // Its error belongs to the `get` that takes it; none may come.
+    pending.catch(() => undefined)
+    this.early.set(url, pending)
+    setTimeout(() => {
+      if (this.early.get(url) === pending) this.early.delete(url)
+    }, keepMs)
   }
 
   post<T>(path: string, body?: unknown): Promise<T> {

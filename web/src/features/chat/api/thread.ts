@@ -7,17 +7,11 @@ import { useApiClient } from '@/lib/api-context'
 import type { ConversationDetail } from '../types'
 import { chatKeys } from './keys'
 import { mergeLatestPage, prependOlderPage, type Thread, threadFromDetail } from './thread-cache'
-
-export const PAGE_SIZE = 50
+import { threadPage } from './thread-page'
 
 function fetchPage(api: ApiClient, conversationId: string, before?: string, signal?: AbortSignal) {
-  return api
-    .get<ConversationDetail>(
-      `/conversations/${encodeURIComponent(conversationId)}`,
-      { limit: PAGE_SIZE, before },
-      signal,
-    )
-    .then(threadFromDetail)
+  const { path, query } = threadPage(conversationId, before)
+  return api.get<ConversationDetail>(path, query, signal).then(threadFromDetail)
 }
 
 export function threadQueryOptions(api: ApiClient, queryClient: QueryClient, conversationId: string) {
