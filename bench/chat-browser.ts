@@ -72,9 +72,23 @@ async function run(context: BrowserContext, url: string, countScripts = false): 
   await page.waitForFunction(() => (window.__firstMessage?.painted ?? -1) >= 0, undefined, {
     timeout: 30_000,
   })
-  const figures = await page.evaluate(() => {
+  const figures = await page.evaluate(async () => {
     const mark = window.__firstMessage ?? { inserted: -1, painted: -1 }
-    const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1
+    // Paint entries are reported a little after their frame: when the first message is also the
+    // first content, its entry may not be there yet.
+    const fcp = await new Promise<number>((resolve) => {
+      const observer = new PerformanceObserver((list) => {
+        const entry = list.getEntriesByName('first-contentful-paint')[0]
+        if (!entry) return
+        observer.disconnect()
+        resolve(entry.startTime)
+      })
+      observer.observe({ type: 'paint', buffered: true })
+      setTimeout(() => {
+        observer.disconnect()
+        resolve(-1)
+      }, 2_000)
+    })
     const api = performance
       .getEntriesByType('resource')
       .find((entry) => /\/api\/v1\/conversations\/[^/?]+\?/.test(entry.name)) as

@@ -310,6 +310,19 @@ describe('ApiClient', () => {
     expect(calls).toHaveLength(3)
   })
 
+  it('hands over a prefetched answer synchronously once it has arrived, and only once', async () => {
+    let served = 0
+    const { client, calls } = await signedInClient({
+      'GET /api/v1/conversations/c1': () => json(200, { served: ++served }),
+    })
+    client.prefetch('/conversations/c1')
+    expect(client.takeArrived('/conversations/c1')).toBeUndefined() // still on its way
+    await vi.waitFor(() => expect(client.takeArrived('/conversations/c1')).toEqual({ served: 1 }))
+    expect(client.takeArrived('/conversations/c1')).toBeUndefined()
+    await expect(client.get('/conversations/c1')).resolves.toEqual({ served: 2 })
+    expect(calls).toHaveLength(2)
+  })
+
   it("gives a prefetched GET's error to the get that takes it", async () => {
     const { client } = await signedInClient({
       'GET /api/v1/conversations/gone': () =>

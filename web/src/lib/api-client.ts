@@ -66,6 +66,8 @@ const NETWORK_PROBLEM: Problem = {
   detail: 'Could not reach the server. Check your connection and try again.',
 }
 
+const nothing = () => undefined
+
 function isProblem(value: unknown): value is Problem {
   if (typeof value !== 'object' || value === null) return false
   const candidate = value as Record<string, unknown>
@@ -91,7 +93,7 @@ export class ApiClient {
   private refreshing: Promise<boolean> | null = null
   private readonly listeners = new Set<() => void>()
   /** GETs started ahead of their caller (`prefetch`), by URL, until that caller takes them. */
-  private readonly early = new Map<string, Promise<unknown>>()
+  private readonly early = new Map<string, { answer: Promise<unknown>; arrived?: { body: unknown } }>()
 
   constructor(options: ApiClientOptions = {}) {
     // Bound so that `window.fetch` keeps its receiver.
@@ -233,26 +235,44 @@ export class ApiClient {
     const early = this.early.get(url)
     if (early) {
       this.early.delete(url)
-      return early as Promise<T>
+      return early.answer as Promise<T>
     }
     return this.request<T>(path, { method: 'GET', query, signal })
+  }
+
+  /** A prefetched answer that has already arrived, taken as `get` would take it; else undefined. */
+  takeArrived<T>(path: string, query?: QueryParams): T | undefined {
+    const url = this.url(path, query)
+    const arrived = this.early.get(url)?.arrived
+    if (!arrived) return undefined
+    this.early.delete(url)
+    return arrived.body as T
   }
 
   /**
    * Starts a GET now for a `get` of the same URL that comes later: a page's data while the app's
    * code is still loading. The first such `get` receives this response (or its error); one that
    * nobody asks for within `keepMs` is dropped, and so is every one when the session ends.
+   * Resolves once the answer is here (also when it is an error).
    */
-  prefetch(path: string, query?: QueryParams, keepMs = 10_000): void {
+  prefetch(path: string, query?: QueryParams, keepMs = 10_000): Promise<void> {
     const url = this.url(path, query)
-    if (this.early.has(url)) return
-    const pending = this.request(path, { method: 'GET', query })
-    // Its error belongs to the `get` that takes it; none may come.
-    pending.catch(() => undefined)
-    this.early.set(url, pending)
+    const existing = this.early.get(url)
+    if (existing) return existing.answer.then(nothing, nothing)
+    const entry: { answer: Promise<unknown>; arrived?: { body: unknown } } = {
+      answer: this.request(path, { method: 'GET', query }),
+    }
+    this.early.set(url, entry)
     setTimeout(() => {
-      if (this.early.get(url) === pending) this.early.delete(url)
+      if (this.early.get(url) === entry) this.early.delete(url)
     }, keepMs)
+    return entry.answer.then(
+      (body) => {
+        entry.arrived = { body }
+      },
+      // Its error belongs to the `get` that takes it; none may come.
+      nothing,
+    )
   }
 
   post<T>(path: string, body?: unknown): Promise<T> {

@@ -14,6 +14,7 @@ export function threadPage(conversationId: string, before?: string) {
 /**
  * On a conversation's address (`/chat/:id`), requests its newest page as soon as the session is
  * restored, while the app's code is still loading; the thread's query takes the response.
+ * Resolves once that response is here (at once when there is nothing to request).
  */
 export async function prefetchOpenConversation(api: ApiClient, pathname: string): Promise<void> {
   const encoded = /^\/chat\/([^/]+)\/?$/.exec(pathname)?.[1]
@@ -26,5 +27,5 @@ export async function prefetchOpenConversation(api: ApiClient, pathname: string)
   }
   if ((await api.whenRestored()).status !== 'signed-in') return
   const { path, query } = threadPage(conversationId)
-  api.prefetch(path, query)
+  await api.prefetch(path, query)
 }

@@ -32,6 +32,14 @@ export function useThread(conversationId: string | undefined) {
   return useQuery({
     ...threadQueryOptions(api, queryClient, conversationId ?? ''),
     enabled: conversationId !== undefined,
+    // The page requested by main.tsx on opening this address, if it is already here: the first
+    // render shows the messages instead of a render without them and one more with them.
+    initialData: () => {
+      if (conversationId === undefined) return undefined
+      const { path, query } = threadPage(conversationId)
+      const detail = api.takeArrived<ConversationDetail>(path, query)
+      return detail ? threadFromDetail(detail) : undefined
+    },
   })
 }
 

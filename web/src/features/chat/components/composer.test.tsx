@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 import { ApiError } from '@/lib/api-client'
@@ -15,6 +15,15 @@ describe('Composer', () => {
     await user.keyboard('{Enter}')
     expect(onSend).toHaveBeenCalledWith('first line\nsecond line')
     expect(box).toHaveValue('')
+  })
+
+  it('takes the focus when asked to (in the next frame), and only then', async () => {
+    const { unmount } = render(<Composer onSend={vi.fn()} onStop={vi.fn()} streaming={false} autoFocus />)
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Message' })).toHaveFocus())
+    unmount()
+    render(<Composer onSend={vi.fn()} onStop={vi.fn()} streaming={false} />)
+    await new Promise((resolve) => requestAnimationFrame(resolve))
+    expect(screen.getByRole('textbox', { name: 'Message' })).not.toHaveFocus()
   })
 
   it('keeps the text when the send is refused', async () => {

@@ -78,8 +78,12 @@ export function Composer({
   const textareaRef = useRef<HTMLTextAreaElement>(null)
   const canSend = text.trim().length > 0 && !streaming && !sending && !blockedReason
 
+  // Focused in the next frame, where the page is laid out anyway: focusing at mount forces a
+  // layout of the whole page that the frame then repeats (30 ms and more when a chat opens).
   useEffect(() => {
-    if (autoFocus) textareaRef.current?.focus()
+    if (!autoFocus) return
+    const frame = requestAnimationFrame(() => textareaRef.current?.focus())
+    return () => cancelAnimationFrame(frame)
   }, [autoFocus])
 
   async function send(event?: FormEvent) {
