@@ -68,6 +68,12 @@ const NETWORK_PROBLEM: Problem = {
 
 const nothing = () => undefined
 
+/** A GET started ahead of its caller; `arrived` once its answer is here. */
+interface EarlyAnswer {
+  answer: Promise<unknown>
+  arrived?: { body: unknown }
+}
+
 function isProblem(value: unknown): value is Problem {
   if (typeof value !== 'object' || value === null) return false
   const candidate = value as Record<string, unknown>
@@ -93,7 +99,7 @@ export class ApiClient {
   private refreshing: Promise<boolean> | null = null
   private readonly listeners = new Set<() => void>()
   /** GETs started ahead of their caller (`prefetch`), by URL, until that caller takes them. */
-  private readonly early = new Map<string, { answer: Promise<unknown>; arrived?: { body: unknown } }>()
+  private readonly early = new Map<string, EarlyAnswer>()
 
   constructor(options: ApiClientOptions = {}) {
     // Bound so that `window.fetch` keeps its receiver.
@@ -217,8 +223,8 @@ export class ApiClient {
 
   private clearSession(reason: 'signed-out' | 'expired' = 'signed-out'): void {
     this.accessToken = null
-    this.early.clear()
     this.accessTokenExpiresAt = 0
+    this.early.clear()
     if (this.session.status !== 'signed-out') this.setSession({ status: 'signed-out', user: null, reason })
   }
 
@@ -259,9 +265,7 @@ export class ApiClient {
     const url = this.url(path, query)
     const existing = this.early.get(url)
     if (existing) return existing.answer.then(nothing, nothing)
-    const entry: { answer: Promise<unknown>; arrived?: { body: unknown } } = {
-      answer: this.request(path, { method: 'GET', query }),
-    }
+    const entry: EarlyAnswer = { answer: this.request(path, { method: 'GET', query }) }
     this.early.set(url, entry)
     setTimeout(() => {
       if (this.early.get(url) === entry) this.early.delete(url)
