@@ -1,7 +1,9 @@
 // Benchmark: time to first token and total time of 200-token chat streams at 1, 50 and 500
 // concurrent streams, straight from a local OpenAI-compatible backend vs through Web+'s gateway
-// vs through @portkey-ai/gateway 1.15.2. The backend, Web+ and Portkey each run in their own
-// process; this process is only the client. Portkey is installed into a temporary folder.
+// vs through @portkey-ai/gateway 1.15.2, and through a bare Node.js proxy (bare-proxy.ts: the
+// floor, what a second hop alone costs on this machine). The backend, Web+, Portkey and the
+// proxy each run in their own process; this process is only the client. Portkey is installed
+// into a temporary folder.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import { Agent, request } from 'node:http'
@@ -33,10 +35,10 @@ export interface Figures {
   failures: number
   firstFailure?: string
 }
-export type TargetName = 'direct' | 'Web+' | 'Portkey'
+export type TargetName = 'direct' | 'Web+' | 'Portkey' | 'bare proxy'
 export interface LevelResult {
   concurrency: number
-  figures: Record<'direct' | 'Web+', Figures> & { Portkey?: Figures }
+  figures: Record<'direct' | 'Web+' | 'bare proxy', Figures> & { Portkey?: Figures }
 }
 
 interface Target {
@@ -268,9 +270,17 @@ export async function benchGateway(): Promise<LevelResult[]> {
       `${backendUrl}v1`,
     ])
     processes.push(webplus)
+    const bareProxy = child(process.execPath, [
+      '--import',
+      'tsx',
+      path.join(here, 'bare-proxy.ts'),
+      `${backendUrl}v1`,
+    ])
+    processes.push(bareProxy)
     const portkey = withPortkey ? await startPortkey() : null
     if (portkey) processes.push(portkey.process)
     const gateway = JSON.parse(await firstLine(webplus)) as { url: string; key: string }
+    const bareProxyPort = Number(await firstLine(bareProxy))
     const agent = () => new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
     const targets: Target[] = [
       {
@@ -287,6 +297,7 @@ export async function benchGateway(): Promise<LevelResult[]> {
         headers: { authorization: `Bearer ${gateway.key}` },
         agent: agent(),
       },
+      { name: 'bare proxy', port: bareProxyPort, path: '/v1/chat/completions', headers: {}, agent: agent() },
     ]
     if (portkey) {
       targets.push({
@@ -333,22 +344,22 @@ export function printGateway(results: LevelResult[]): void {
     `Gateway: ${TOKENS}-token chat streams from a local OpenAI-compatible backend (first token at once, then one per ${TOKEN_MS} ms)`,
   )
   console.log(
-    '  directly vs through Web+ vs through @portkey-ai/gateway 1.15.2; N clients stream back to back',
+    '  directly vs through Web+ vs through @portkey-ai/gateway 1.15.2 vs through a bare Node proxy (the floor); N clients stream back to back',
   )
-  console.log('  concurrency  path       TTFT p50  TTFT p99  total p50  total p99   streams')
+  console.log('  concurrency  path         TTFT p50  TTFT p99  total p50  total p99   streams')
   for (const { concurrency, figures } of results) {
     for (const [name, f] of Object.entries(figures)) {
       const failed = f.failures ? `  (${f.failures} failed: ${f.firstFailure})` : ''
       console.log(
-        `  ${String(concurrency).padStart(11)}  ${name.padEnd(8)} ${ms(f.ttftP50)} ${ms(f.ttftP99)} ${ms(f.totalP50)} ${ms(f.totalP99)} ${String(f.samples).padStart(9)}${failed}`,
+        `  ${String(concurrency).padStart(11)}  ${name.padEnd(10)} ${ms(f.ttftP50)} ${ms(f.ttftP99)} ${ms(f.totalP50)} ${ms(f.totalP99)} ${String(f.samples).padStart(9)}${failed}`,
       )
     }
-    const { direct, 'Web+': webplus } = figures
+    const { direct, 'Web+': webplus, 'bare proxy': floor } = figures
     const portkey = figures.Portkey ?? notMeasured
     const added = (f: Figures, key: 'ttftP50' | 'ttftP99' | 'totalP50' | 'totalP99') => f[key] - direct[key]
     for (const key of ['ttftP50', 'ttftP99', 'totalP50', 'totalP99'] as const) {
       console.log(
-        `  ${''.padStart(11)}  ${key.padEnd(8)} added: Web+ ${added(webplus, key).toFixed(2)} ms, Portkey ${added(portkey, key).toFixed(2)} ms; ` +
+        `  ${''.padStart(11)}  ${key.padEnd(10)} added: Web+ ${added(webplus, key).toFixed(2)} ms, Portkey ${added(portkey, key).toFixed(2)} ms, bare proxy ${added(floor, key).toFixed(2)} ms; ` +
           `ratio to direct: Web+ ${ratio(webplus[key], direct[key])}, Portkey ${ratio(portkey[key], direct[key])}; ` +
           `Web+/Portkey ${ratio(webplus[key], portkey[key])}`,
       )
@@ -360,6 +371,11 @@ export function printGateway(results: LevelResult[]): void {
     const p99 = at50['Web+'].ttftP99 - at50.direct.ttftP99
     console.log(
       `  target at 50 streams: Web+ adds <= 1 ms p50 TTFT (${p50.toFixed(2)} ms) and <= 5 ms p99 TTFT (${p99.toFixed(2)} ms): ${p50 <= 1 && p99 <= 5 ? 'met' : 'NOT met'}`,
+    )
+    const floor = at50['bare proxy']
+    console.log(
+      `  floor at 50 streams: a bare Node proxy adds ${(floor.ttftP50 - at50.direct.ttftP50).toFixed(2)} ms p50 and ${(floor.ttftP99 - at50.direct.ttftP99).toFixed(2)} ms p99 TTFT; ` +
+        `Web+ adds ${(at50['Web+'].ttftP50 - floor.ttftP50).toFixed(2)} ms p50 / ${(at50['Web+'].ttftP99 - floor.ttftP99).toFixed(2)} ms p99 on top of it`,
     )
   }
   const beats = results.every(
