@@ -252,30 +252,18 @@ function figuresOf(samples: Sample[]): Figures {
   }
 }
 
+/** One of this folder's TypeScript programs in its own Node.js process. */
+const script = (file: string, ...args: string[]) =>
+  child(process.execPath, ['--import', 'tsx', path.join(here, file), ...args])
+
 export async function benchGateway(): Promise<LevelResult[]> {
-  const backend = child(process.execPath, [
-    '--import',
-    'tsx',
-    path.join(here, 'fake-openai-stream.ts'),
-    String(TOKENS),
-    String(TOKEN_MS),
-  ])
+  const backend = script('fake-openai-stream.ts', String(TOKENS), String(TOKEN_MS))
   const processes: ChildProcess[] = [backend]
   try {
     const backendUrl = new URL(await firstLine(backend))
-    const webplus = child(process.execPath, [
-      '--import',
-      'tsx',
-      path.join(here, 'gateway-server.ts'),
-      `${backendUrl}v1`,
-    ])
+    const webplus = script('gateway-server.ts', `${backendUrl}v1`)
     processes.push(webplus)
-    const bareProxy = child(process.execPath, [
-      '--import',
-      'tsx',
-      path.join(here, 'bare-proxy.ts'),
-      `${backendUrl}v1`,
-    ])
+    const bareProxy = script('bare-proxy.ts', `${backendUrl}v1`)
     processes.push(bareProxy)
     const portkey = withPortkey ? await startPortkey() : null
     if (portkey) processes.push(portkey.process)
