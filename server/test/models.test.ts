@@ -258,7 +258,10 @@ describe.each(dbKinds)('LLM Manager on %s', (kind) => {
     })
     expect(response.statusCode).toBe(204)
     expect(fake.models.some((m) => m.name === 'llava:7b')).toBe(false)
-    expect((await models()).find((m) => m.name === 'llava:7b')?.hosts ?? []).toEqual([])
+    // The catalog keeps the entry (its usage history stays); admins see it with no host.
+    const deleted = (await models()).find((m) => m.name === 'llava:7b')
+    expect(deleted?.hosts).toEqual([])
+    expect(deleted?.status).toBe('no-host')
   })
 
   it('lets only admins manage, and shows users only what their role may use', async () => {

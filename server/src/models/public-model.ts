@@ -30,7 +30,8 @@ export interface PublicModel {
   pricing: { inputPerMTok: number; outputPerMTok: number }
   /** Tried when this model fails before its first token (gateway calls). */
   fallbackModelId: string | null
-  status: PublicHost['status'] | 'disabled'
+  /** The best host's status; `no-host` when no enabled connection has it (admins see these). */
+  status: PublicHost['status'] | 'disabled' | 'no-host'
   hosts: PublicHost[]
 }
 
@@ -63,7 +64,7 @@ export function toPublicModel(model: Model, hosts: Array<ModelHost & { provider:
       }),
     )
     .sort((a, b) => statusRank[a.status] - statusRank[b.status])
-  const best = publicHosts[0]?.status ?? 'unreachable'
+  const best = publicHosts[0]?.status ?? 'no-host'
   return {
     id: model.id,
     name: model.name,

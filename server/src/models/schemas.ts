@@ -40,7 +40,7 @@ export const modelSchema = z.object({
   allowedRoles: z.array(roleSchema),
   pricing: z.object({ inputPerMTok: z.number(), outputPerMTok: z.number() }),
   fallbackModelId: z.string().nullable(),
-  status: z.union([hostSchema.shape.status, z.literal('disabled')]),
+  status: z.union([hostSchema.shape.status, z.literal('disabled'), z.literal('no-host')]),
   hosts: z.array(hostSchema),
 })
 export const pullSchema = z.object({

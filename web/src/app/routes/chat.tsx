@@ -11,7 +11,7 @@ import type { Model, ModelStatus } from '@/features/models/types'
 import { useCurrentUser } from '@/lib/api-context'
 import type { Role } from '@/types/api'
 
-const NOT_READY: readonly ModelStatus[] = ['error', 'unreachable', 'disabled']
+const NOT_READY: readonly ModelStatus[] = ['error', 'unreachable', 'no-host', 'disabled']
 
 /** Models this role may chat with: enabled, allowed, on a host, and able to chat (not embeddings only). */
 export function chatModelOptions(models: readonly Model[], role: Role): ChatModelOption[] {

@@ -12,8 +12,11 @@ export type HostStatus =
   | 'error'
   | 'unreachable'
 
-/** A model's status across its hosts: the best host's, or `disabled` when an admin turned it off. */
-export type ModelStatus = HostStatus | 'disabled'
+/**
+ * A model's status across its hosts: the best host's, `disabled` when an admin turned it off, or
+ * `no-host` when no enabled connection has it (only admins see such models).
+ */
+export type ModelStatus = HostStatus | 'disabled' | 'no-host'
 
 export interface ModelHost {
   providerId: string

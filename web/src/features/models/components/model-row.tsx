@@ -46,11 +46,7 @@ export const ModelRow = memo(function ModelRow({ model, canManage, busy, now, ..
       )}
     >
       <div className="flex items-center [grid-area:status] sm:items-start sm:pt-0.5">
-        <ModelStatusBadge
-          status={model.status}
-          reason={reason}
-          label={model.hosts.length === 0 && model.status !== 'disabled' ? 'No host' : undefined}
-        />
+        <ModelStatusBadge status={model.status} reason={reason} />
       </div>
       <div className="flex min-w-0 items-baseline gap-2 [grid-area:name]">
         <button

@@ -6,21 +6,17 @@ import { STATUS_META } from './status-meta'
 export function ModelStatusBadge({
   status,
   reason,
-  label,
   className,
   testId = 'model-status',
 }: {
   status: ModelStatus
   reason?: string | null
-  /** Overrides the status word, e.g. "Not installed" for a model no host has. */
-  label?: string
   className?: string
   /** `model-status` for a model's aggregate status, `host-status` for one host's. */
   testId?: string
 }) {
   const meta = STATUS_META[status]
   const Icon = meta.icon
-  const text = label ?? meta.label
   return (
     <span
       data-testid={testId}
@@ -33,7 +29,7 @@ export function ModelStatusBadge({
       )}
     >
       <Icon className={cn('size-3.5 shrink-0', meta.iconMotion)} aria-hidden="true" />
-      {text}
+      {meta.label}
       {reason ? <span className="sr-only">: {reason}</span> : null}
     </span>
   )

@@ -37,6 +37,7 @@ const FILTERABLE: ModelStatus[] = [
   'pulling',
   'error',
   'unreachable',
+  'no-host',
   'disabled',
 ]
 

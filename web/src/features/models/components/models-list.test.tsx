@@ -50,6 +50,16 @@ describe('ModelsList', () => {
     expect(screen.getByRole('heading', { name: /Local Ollama/ })).toHaveTextContent('3 models')
   })
 
+  it('shows a model that no enabled host has as "No host", in its own group, with Start off', () => {
+    const orphan = fakeModel({ id: 'm4', name: 'phi3:mini', status: 'no-host', hosts: [] })
+    render(<ModelsList models={[loaded, orphan]} canManage now={now} onOpen={vi.fn()} onStart={vi.fn()} />)
+    const phi = row('phi3:mini')
+    expect(within(phi).getByTestId('model-status')).toHaveAttribute('data-status', 'no-host')
+    expect(within(phi).getByTestId('model-status')).toHaveTextContent('No host')
+    expect(within(phi).getByRole('button', { name: 'Start phi3:mini' })).toBeDisabled()
+    expect(screen.getByRole('heading', { name: /Not on any host/ })).toHaveTextContent('1 model')
+  })
+
   it('gives admins Start or Stop by what is loaded, and hides them from everyone else', async () => {
     const onStart = vi.fn()
     const onStop = vi.fn()

@@ -7,6 +7,7 @@ import {
   Download,
   Loader2,
   type LucideIcon,
+  ServerOff,
   Unplug,
 } from 'lucide-react'
 import type { ModelStatus } from '../types'
@@ -67,6 +68,12 @@ export const STATUS_META: Record<ModelStatus, StatusMeta> = {
     icon: Unplug,
     badge: 'border-transparent bg-muted text-muted-foreground',
     dot: 'bg-muted-foreground/60',
+  },
+  'no-host': {
+    label: 'No host',
+    icon: ServerOff,
+    badge: 'border-dashed border-muted-foreground/40 bg-muted text-muted-foreground',
+    dot: 'bg-muted-foreground/40',
   },
   disabled: {
     label: 'Disabled',
