@@ -1,7 +1,8 @@
 // 1,000 concurrent chat replies on one Web+ process (its own process, SQLite) against a local
 // OpenAI-compatible backend (its own process) that writes a token every TOKEN_MS per stream, each
 // token carrying the time it was written. This process is the only client: it reads the same
-// number of streams from the backend directly, then through Web+ (POST a message, follow the
+// number of streams from the backend directly, through a bare Node.js proxy (bare-proxy.ts: the
+// floor, what a second hop alone costs here), then through Web+ (POST a message, follow the
 // generation's SSE), and compares inter-token gaps and token latencies while all streams run. The
 // backend holds the first token of a batch until all its streams are open, so that they all run
 // at once however long the client took to start them.
@@ -19,6 +20,8 @@ export interface StreamFigures {
   tokens: number
   tokenMs: number
   direct: { gaps: Spread; latency: Spread; windowMs: number }
+  /** Through bare-proxy.ts: a second hop that only copies bytes. */
+  relay: { gaps: Spread; latency: Spread; windowMs: number }
   webplus: { gaps: Spread; latency: Spread; windowMs: number; failures: number }
 }
 
@@ -120,7 +123,8 @@ function steady(traces: Trace[]): { gaps: Spread; latency: Spread; windowMs: num
   return { gaps: spread(gaps), latency: spread(latency), windowMs: to - from }
 }
 
-async function direct(backend: URL, streams: number): Promise<Trace[]> {
+/** `streams` chat completions read straight from an OpenAI-compatible server (the backend, or the bare proxy in front of it). */
+async function completions(server: URL, streams: number): Promise<Trace[]> {
   const body = JSON.stringify({
     model: 'bench-model',
     stream: true,
@@ -131,7 +135,7 @@ async function direct(backend: URL, streams: number): Promise<Trace[]> {
       const trace: Trace = { arrivals: [], sent: [] }
       const { ended } = readStream(
         {
-          port: Number(backend.port),
+          port: Number(server.port),
           path: '/v1/chat/completions',
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -281,11 +285,15 @@ export async function benchStreams(
       ['--expose-gc', ...(process.env.CHAT_BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
     )
     children.push(webplus)
+    const relay = Child.tsx('bare-proxy.ts', [`${backendUrl.origin}/v1`])
+    children.push(relay)
+    const relayUrl = new URL(`http://127.0.0.1:${await relay.nextLine()}`)
     const server = JSON.parse(await webplus.nextLine()) as ServerInfo
     const chats = await conversations(server, streams)
     const memoryFigures = await idleMemory(webplus, server, chats)
 
-    const directTraces = await direct(backendUrl, streams)
+    const directTraces = await completions(backendUrl, streams)
+    const relayTraces = await completions(relayUrl, streams)
     const web = await throughWebplus(server, chats)
     return {
       streams: {
@@ -293,6 +301,7 @@ export async function benchStreams(
         tokens,
         tokenMs,
         direct: steady(directTraces.filter((t) => !t.error)),
+        relay: steady(relayTraces.filter((t) => !t.error)),
         webplus: { ...steady(web.traces), failures: web.failures },
       },
       memory: memoryFigures,

@@ -129,12 +129,16 @@ function printStreams({ streams: s, memory: m, writeUs }: ChatFigures): void {
     `  ${s.streams} concurrent streams of ${s.tokens} tokens, one every ${s.tokenMs} ms per stream, from a local OpenAI-compatible backend`,
   )
   console.log(
-    '  (the backend starts all streams together once all are open; figures over the window in which every stream was running; same client for both paths)',
+    '  (the backend starts all streams together once all are open; figures over the window in which every stream was running; same client for every path)',
   )
   console.log(
     `    directly    inter-token gap : ${spreadLine(s.direct.gaps)} (window ${(s.direct.windowMs / 1000).toFixed(1)} s)`,
   )
   console.log(`                token latency   : ${spreadLine(s.direct.latency)}`)
+  console.log(
+    `    bare proxy  inter-token gap : ${spreadLine(s.relay.gaps)} (window ${(s.relay.windowMs / 1000).toFixed(1)} s)`,
+  )
+  console.log(`                token latency   : ${spreadLine(s.relay.latency)}`)
   console.log(
     `    via Web+    inter-token gap : ${spreadLine(s.webplus.gaps)} (window ${(s.webplus.windowMs / 1000).toFixed(1)} s, ${s.webplus.failures} failed)`,
   )
@@ -149,7 +153,10 @@ function printStreams({ streams: s, memory: m, writeUs }: ChatFigures): void {
     `    target added inter-token delay < 5 ms p99: ${ms(addedP99)}, ratio ${ratio(addedP99, 5)}: ${verdict(addedP99, 5)}`,
   )
   console.log(
-    `    floor on this machine: one SSE frame written to a loopback socket costs ${writeUs.toFixed(1)} µs, so passing one burst of ${s.streams} tokens on takes a one-process proxy at least ${ms((writeUs * s.streams) / 1000)} of writes`,
+    `    floor on this machine: a bare Node proxy adds inter-token gap p50 ${ms(s.relay.gaps.p50 - s.direct.gaps.p50)}, p99 ${ms(s.relay.gaps.p99 - s.direct.gaps.p99)}; token latency p50 ${ms(s.relay.latency.p50 - s.direct.latency.p50)}, p99 ${ms(s.relay.latency.p99 - s.direct.latency.p99)}`,
+  )
+  console.log(
+    `    one SSE frame written to a loopback socket costs ${writeUs.toFixed(1)} µs, so passing one burst of ${s.streams} tokens on takes a one-process proxy at least ${ms((writeUs * s.streams) / 1000)} of writes`,
   )
   console.log(
     `  memory per idle stream (${m.streams} generations held by the backend, each followed over SSE; GC forced: ${m.gcForced ? 'yes' : 'no'})`,
