@@ -49,6 +49,7 @@ function ProviderRow({
 }) {
   const test = useTestProvider()
   const update = useUpdateProvider()
+  // The embedded engine is part of Web+: it can be turned off, not edited or removed.
   const editable = provider.kind !== 'embedded'
   return (
     <li
@@ -78,7 +79,7 @@ function ProviderRow({
             <Switch
               id={`enabled-${provider.id}`}
               checked={provider.enabled}
-              disabled={!editable || update.isPending}
+              disabled={update.isPending}
               aria-label={`Enable ${provider.name}`}
               onCheckedChange={(enabled) => update.mutate({ id: provider.id, change: { enabled } })}
             />
