@@ -1,6 +1,7 @@
 import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
+import { rowNamed } from '@/test/rows'
 import { fakeCatalog, fakeHost, fakeModel } from '../testing/fixtures'
 import { ModelsList } from './models-list'
 
@@ -25,13 +26,7 @@ const broken = fakeModel({
   hosts: [fakeHost({ status: 'error', error: 'load failed: out of memory' })],
 })
 
-function row(name: string): HTMLElement {
-  const found = screen
-    .getAllByTestId('model-row')
-    .find((element) => element.getAttribute('data-model-name') === name)
-  if (!found) throw new Error(`no row for ${name}`)
-  return found
-}
+const row = (name: string) => rowNamed('model-row', 'data-model-name', name)
 
 describe('ModelsList', () => {
   it('shows each model with its status, facts and per-host memory and expiry', () => {

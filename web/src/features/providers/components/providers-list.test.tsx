@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 import { jsonResponse, renderWithApi } from '@/test/render'
+import { rowNamed } from '@/test/rows'
 import type { Provider } from '../types'
 import { ProvidersList } from './providers-list'
 
@@ -30,13 +31,7 @@ const ollama: Provider = {
   baseUrl: 'http://gpu:11434',
 }
 
-function row(name: string): HTMLElement {
-  const found = screen
-    .getAllByTestId('provider-row')
-    .find((element) => element.getAttribute('data-provider-name') === name)
-  if (!found) throw new Error(`no row for ${name}`)
-  return found
-}
+const row = (name: string) => rowNamed('provider-row', 'data-provider-name', name)
 
 describe('ProvidersList', () => {
   it('lets an admin turn the embedded engine off, but not edit or delete it', async () => {
