@@ -15,14 +15,22 @@ import os from 'node:os'
 import path from 'node:path'
 import { Child, callJson, pool, type ServerInfo, type Spread, spread } from './chat-kit.js'
 
+/** One path's figures over the window in which all its streams ran; failed streams are left out and counted. */
+export interface PathFigures {
+  gaps: Spread
+  latency: Spread
+  windowMs: number
+  failures: number
+}
+
 export interface StreamFigures {
   streams: number
   tokens: number
   tokenMs: number
-  direct: { gaps: Spread; latency: Spread; windowMs: number }
+  direct: PathFigures
   /** Through bare-proxy.ts: a second hop that only copies bytes. */
-  relay: { gaps: Spread; latency: Spread; windowMs: number }
-  webplus: { gaps: Spread; latency: Spread; windowMs: number; failures: number }
+  relay: PathFigures
+  webplus: PathFigures
 }
 
 export interface MemoryFigures {
@@ -105,8 +113,8 @@ function record(trace: Trace, text: string, at: number): void {
 }
 
 /** Gaps and latencies of tokens that arrived while every stream was running. */
-function steady(traces: Trace[]): { gaps: Spread; latency: Spread; windowMs: number } {
-  const live = traces.filter((t) => t.arrivals.length > 1)
+function steady(traces: Trace[]): PathFigures {
+  const live = traces.filter((t) => !t.error && t.arrivals.length > 1)
   const from = live.reduce((max, t) => Math.max(max, t.arrivals[0] ?? 0), 0)
   const to = live.reduce((min, t) => Math.min(min, t.arrivals.at(-1) ?? 0), Number.POSITIVE_INFINITY)
   const gaps: number[] = []
@@ -120,7 +128,12 @@ function steady(traces: Trace[]): { gaps: Spread; latency: Spread; windowMs: num
       if (before !== undefined && before >= from) gaps.push(at - before)
     }
   }
-  return { gaps: spread(gaps), latency: spread(latency), windowMs: to - from }
+  return {
+    gaps: spread(gaps),
+    latency: spread(latency),
+    windowMs: to - from,
+    failures: traces.filter((t) => t.error).length,
+  }
 }
 
 /** `streams` chat completions read straight from an OpenAI-compatible server (the backend, or the bare proxy in front of it). */
@@ -262,7 +275,7 @@ async function throughWebplus(server: ServerInfo, chats: Array<{ id: string; tok
     return { ended: follow(server, chat.token, generationId, traces[i] as Trace).ended }
   })
   const errors = await Promise.all(streams.map((s) => s.ended))
-  return { traces, failures: errors.filter(Boolean).length }
+  return traces.map((trace, i) => (errors[i] ? { ...trace, error: errors[i] } : trace))
 }
 
 export async function benchStreams(
@@ -300,9 +313,9 @@ export async function benchStreams(
         streams,
         tokens,
         tokenMs,
-        direct: steady(directTraces.filter((t) => !t.error)),
-        relay: steady(relayTraces.filter((t) => !t.error)),
-        webplus: { ...steady(web.traces), failures: web.failures },
+        direct: steady(directTraces),
+        relay: steady(relayTraces),
+        webplus: steady(web),
       },
       memory: memoryFigures,
     }

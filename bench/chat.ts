@@ -132,11 +132,11 @@ function printStreams({ streams: s, memory: m, writeUs }: ChatFigures): void {
     '  (the backend starts all streams together once all are open; figures over the window in which every stream was running; same client for every path)',
   )
   console.log(
-    `    directly    inter-token gap : ${spreadLine(s.direct.gaps)} (window ${(s.direct.windowMs / 1000).toFixed(1)} s)`,
+    `    directly    inter-token gap : ${spreadLine(s.direct.gaps)} (window ${(s.direct.windowMs / 1000).toFixed(1)} s, ${s.direct.failures} failed)`,
   )
   console.log(`                token latency   : ${spreadLine(s.direct.latency)}`)
   console.log(
-    `    bare proxy  inter-token gap : ${spreadLine(s.relay.gaps)} (window ${(s.relay.windowMs / 1000).toFixed(1)} s)`,
+    `    bare proxy  inter-token gap : ${spreadLine(s.relay.gaps)} (window ${(s.relay.windowMs / 1000).toFixed(1)} s, ${s.relay.failures} failed)`,
   )
   console.log(`                token latency   : ${spreadLine(s.relay.latency)}`)
   console.log(
