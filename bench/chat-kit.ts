@@ -39,6 +39,8 @@ export class Child {
     return new Child(
       spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(here, script), ...args], {
         stdio: ['pipe', 'pipe', 'inherit'],
+        // As `npm start` runs the server (React renders pages with its production build).
+        env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production' },
       }),
     )
   }

@@ -39,6 +39,7 @@ import {
 import { registerErrorHandling } from './http/errors.js'
 import { registerJsonParser } from './http/json-body.js'
 import { createRegistry, registerMetrics } from './http/metrics.js'
+import { registerPages } from './http/pages.js'
 import { registerSecurity } from './http/security.js'
 import { registerWeb } from './http/web.js'
 import { newId } from './lib/ids.js'
@@ -194,6 +195,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   registerMetrics(app, registry)
   await app.register(authGuard)
+  if (serveApp) await registerPages(app)
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {

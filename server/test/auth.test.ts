@@ -100,6 +100,42 @@ describe.each(dbKinds)('auth on %s', (kind) => {
     expect(claims.exp - claims.iat).toBeLessThanOrEqual(900)
   })
 
+  it('sets a site-wide page cookie that only renders pages: the API refuses it, sign-out ends it', async () => {
+    const user = await register(t.app)
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: user.email, password: PASSWORD },
+    })
+    const cookie = response.cookies.find((c) => c.name === 'wp_page')
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' })
+    const page = cookie?.value ?? ''
+    const [, payload] = page.split('.')
+    expect(JSON.parse(Buffer.from(payload ?? '', 'base64url').toString())).toMatchObject({
+      typ: 'page',
+      aud: 'webplus-pages',
+      sub: user.id,
+    })
+    expect((await t.app.services.auth.authenticatePageToken(page))?.user.id).toBe(user.id)
+    // Neither as a bearer token nor as a cookie does it open the API.
+    expectProblem(
+      await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${page}` } }),
+      401,
+    )
+    expectProblem(await t.app.inject({ url: '/api/v1/me', cookies: { wp_page: page } }), 401)
+    // And an access token is no page token.
+    expect(await t.app.services.auth.authenticatePageToken(response.json().accessToken)).toBeNull()
+
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { authorization: `Bearer ${response.json().accessToken}` },
+    })
+    expect(out.statusCode).toBe(204)
+    expect(out.cookies.find((c) => c.name === 'wp_page')).toMatchObject({ value: '', path: '/' })
+    expect(await t.app.services.auth.authenticatePageToken(page)).toBeNull()
+  })
+
   it('rejects tampered, alg=none and wrongly typed tokens', async () => {
     const [header, payload, signature] = admin.token.split('.')
     const forged = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString())

@@ -17,6 +17,18 @@ import { type IssuedTokens, normalizeEmail } from './service.js'
 
 export const REFRESH_COOKIE = 'wp_refresh'
 const COOKIE_PATH = '/api/v1/auth'
+/**
+ * The page cookie: httpOnly, SameSite=Strict, for the whole site, so that a request for one of
+ * the app's pages says whose it is and the server can render it with its data (the API never
+ * accepts it; see http/pages.ts). It follows the refresh cookie: set and cleared with it.
+ */
+export const PAGE_COOKIE = 'wp_page'
+const PAGE_COOKIE_PATH = '/'
+
+function clearCookies(reply: FastifyReply) {
+  reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH })
+  reply.clearCookie(PAGE_COOKIE, { path: PAGE_COOKIE_PATH })
+}
 
 const tokenResponse = z.object({
   accessToken: z.string(),
@@ -31,6 +43,13 @@ function sendTokens(request: FastifyRequest, reply: FastifyReply, issued: Issued
     sameSite: 'strict',
     secure: request.protocol === 'https',
     path: COOKIE_PATH,
+    expires: new Date(issued.refreshExpiresAt),
+  })
+  reply.setCookie(PAGE_COOKIE, issued.pageToken, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: request.protocol === 'https',
+    path: PAGE_COOKIE_PATH,
     expires: new Date(issued.refreshExpiresAt),
   })
   reply.header('cache-control', 'no-store')
@@ -119,7 +138,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         return sendTokens(request, reply, await auth.refresh(token, clientInfo(request)))
       } catch (error) {
-        reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH })
+        clearCookies(reply)
         throw error
       }
     },
@@ -133,7 +152,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       await auth.logout(request.cookies[REFRESH_COOKIE], request.auth?.sessionId, clientInfo(request))
-      reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH })
+      clearCookies(reply)
       return reply.code(204).send(null)
     },
   )

@@ -9,7 +9,7 @@ import { newId, nowIso } from '../lib/ids.js'
 import { conflict, forbidden, HttpProblem, unauthorized } from '../lib/problem.js'
 import type { EventBus } from '../realtime/bus.js'
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js'
-import { type AccessTokens, randomToken, sha256 } from './tokens.js'
+import { type AccessClaims, type AccessTokens, randomToken, sha256 } from './tokens.js'
 
 export interface PublicUser {
   id: string
@@ -30,6 +30,8 @@ export interface IssuedTokens {
   expiresIn: number
   refreshToken: string
   refreshExpiresAt: string
+  /** For the page cookie: lets the server render the app's pages for this session. */
+  pageToken: string
   user: PublicUser
 }
 
@@ -317,7 +319,26 @@ export class AuthService {
   /** Resolves an access token to its user and session, rejecting revoked sessions and
    * disabled users at once rather than when the token expires. */
   async authenticateAccessToken(token: string): Promise<{ user: User; sessionId: string } | null> {
-    const claims = await this.tokens.verify(token)
+    return this.activeSession(await this.tokens.verify(token))
+  }
+
+  /** Resolves a page token (the cookie that lets the server render pages) the same way. */
+  async authenticatePageToken(token: string): Promise<{ user: User; sessionId: string } | null> {
+    return this.activeSession(await this.tokens.verifyPage(token))
+  }
+
+  /** An access token for a session already authenticated (to render a page on its behalf). */
+  async accessTokenFor(user: User, sessionId: string) {
+    return {
+      accessToken: await this.tokens.sign({ userId: user.id, sessionId }),
+      expiresIn: this.tokens.ttlSeconds,
+      user: toPublicUser(user),
+    }
+  }
+
+  private async activeSession(
+    claims: AccessClaims | null,
+  ): Promise<{ user: User; sessionId: string } | null> {
     if (!claims) return null
     const row = await this.db
       .selectFrom('sessions as s')
@@ -349,11 +370,13 @@ export class AuthService {
 
   private async issue(user: User, sessionId: string, refreshToken: string, refreshExpiresAt: string) {
     const accessToken = await this.tokens.sign({ userId: user.id, sessionId })
+    const pageToken = await this.tokens.signPage({ userId: user.id, sessionId }, new Date(refreshExpiresAt))
     return {
       accessToken,
       expiresIn: this.tokens.ttlSeconds,
       refreshToken,
       refreshExpiresAt,
+      pageToken,
       user: toPublicUser(user),
     }
   }

@@ -5,6 +5,8 @@ import { jwtVerify, SignJWT } from 'jose'
 
 const ISSUER = 'webplus'
 const AUDIENCE = 'webplus-api'
+/** Page tokens only let the server render the app's pages for a session; the API refuses them. */
+const PAGE_AUDIENCE = 'webplus-pages'
 
 export interface AccessClaims {
   userId: string
@@ -28,16 +30,37 @@ export class AccessTokens {
       .sign(this.key)
   }
 
+  /** A page token: lives as long as the session's refresh token (the session is checked on use). */
+  signPage(claims: AccessClaims, expiresAt: Date): Promise<string> {
+    return new SignJWT({ sid: claims.sessionId, typ: 'page' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.userId)
+      .setIssuer(ISSUER)
+      .setAudience(PAGE_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(this.key)
+  }
+
   /** Returns the claims, or null for any token that is not a valid, current access token. */
-  async verify(token: string): Promise<AccessClaims | null> {
+  verify(token: string): Promise<AccessClaims | null> {
+    return this.verifyTyped(token, 'access', AUDIENCE)
+  }
+
+  /** Returns the claims, or null for any token that is not a valid, current page token. */
+  verifyPage(token: string): Promise<AccessClaims | null> {
+    return this.verifyTyped(token, 'page', PAGE_AUDIENCE)
+  }
+
+  private async verifyTyped(token: string, typ: string, audience: string): Promise<AccessClaims | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
         issuer: ISSUER,
-        audience: AUDIENCE,
+        audience,
         requiredClaims: ['exp', 'sub', 'sid'],
       })
-      if (payload.typ !== 'access' || typeof payload.sid !== 'string' || !payload.sub) return null
+      if (payload.typ !== typ || typeof payload.sid !== 'string' || !payload.sub) return null
       return { userId: payload.sub, sessionId: payload.sid }
     } catch {
       return null

@@ -215,6 +215,11 @@ export class ApiClient {
     return renewed
   }
 
+  /** Starts signed in with tokens obtained elsewhere (the server rendering a page for a session). */
+  acceptTokens(tokens: TokenResponse): void {
+    this.applyTokens(tokens)
+  }
+
   private applyTokens(tokens: TokenResponse): void {
     this.accessToken = tokens.accessToken
     this.accessTokenExpiresAt = this.now() + tokens.expiresIn * 1000

@@ -17,7 +17,8 @@ export function useApiClient(): ApiClient {
 
 export function useSession(): SessionState {
   const client = useApiClient()
-  return useSyncExternalStore(client.subscribe, client.getSession)
+  // The same on the server, which renders a page for a signed-in session (see entry-server.tsx).
+  return useSyncExternalStore(client.subscribe, client.getSession, client.getSession)
 }
 
 /** The signed-in user; only for components rendered behind the sign-in guard. */

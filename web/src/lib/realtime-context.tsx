@@ -35,5 +35,6 @@ export function useRealtime(): RealtimeClient {
 
 export function useRealtimeStatus(): RealtimeStatus {
   const client = useRealtime()
-  return useSyncExternalStore(client.subscribeStatus, client.getStatus)
+  // A page rendered on the server shows the status a client starts with, as the browser's first render does.
+  return useSyncExternalStore(client.subscribeStatus, client.getStatus, client.getStatus)
 }

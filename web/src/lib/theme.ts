@@ -60,5 +60,11 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useThemePreference(): ThemePreference {
-  return useSyncExternalStore(subscribe, () => preference)
+  // A page rendered on the server cannot know the choice: it shows 'system', and the browser
+  // renders the stored choice right after hydrating.
+  return useSyncExternalStore(
+    subscribe,
+    () => preference,
+    () => 'system',
+  )
 }

@@ -2,6 +2,7 @@
 // create, rename, file in a folder, pin, archive, settings, delete, export.
 import {
   type InfiniteData,
+  infiniteQueryOptions,
   type QueryClient,
   useInfiniteQuery,
   useMutation,
@@ -15,10 +16,8 @@ import type { Thread } from './thread-cache'
 
 const LIST_PAGE = 30
 
-export function useConversations(filter: ConversationFilter, enabled = true) {
-  const api = useApiClient()
-  return useInfiniteQuery({
-    enabled,
+export function conversationsQueryOptions(api: ApiClient, filter: ConversationFilter) {
+  return infiniteQueryOptions({
     queryKey: chatKeys.list(filter),
     queryFn: ({ pageParam, signal }) =>
       api.get<ConversationPage>(
@@ -34,6 +33,10 @@ export function useConversations(filter: ConversationFilter, enabled = true) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   })
+}
+
+export function useConversations(filter: ConversationFilter, enabled = true) {
+  return useInfiniteQuery({ ...conversationsQueryOptions(useApiClient(), filter), enabled })
 }
 
 /** Writes a changed conversation into every cached list and into its open thread. */

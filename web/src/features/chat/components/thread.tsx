@@ -2,11 +2,16 @@
 // 10,000-message conversation costs what a short one does. It opens at the newest message,
 // loads older pages when scrolled near the top (keeping what is on screen in place), and stays
 // at the bottom while a reply grows if the reader is there.
+// On a page the server rendered, the newest rows are first plain, in the page's flow and
+// bottom-anchored by CSS, so the browser shows them before any script has run; the list becomes
+// virtual once React has hydrated it.
 import { measureElement, useVirtualizer } from '@tanstack/react-virtual'
 import { ArrowDown, Loader2 } from 'lucide-react'
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { errorMessage } from '@/lib/form'
+import { useHydrated } from '@/lib/use-hydrated'
+import { cn } from '@/lib/utils'
 import type { Message } from '../types'
 import { AssistantMessage } from './assistant-message'
 import { UserMessage } from './user-message'
@@ -14,6 +19,8 @@ import { UserMessage } from './user-message'
 const LOAD_OLDER_WITHIN_PX = 600
 /** The list's size until it is measured (a test DOM never measures it). */
 const INITIAL_RECT = { width: 800, height: 600 }
+/** Rows of a server-rendered page: more than a tall screen shows. */
+const STATIC_ROWS = 12
 
 /** One message; re-rendered only when the message itself changes, not when the list scrolls. */
 const MessageRow = memo(function MessageRow({ message }: { message: Message }) {
@@ -43,6 +50,7 @@ export function Thread({
   focusMessageId,
 }: ThreadProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
+  const hydrated = useHydrated()
   const [atEnd, setAtEnd] = useState(true)
   const estimateSize = (index: number) => (messages[index]?.role === 'user' ? 80 : 180)
   const virtualizer = useVirtualizer({
@@ -72,11 +80,11 @@ export function Thread({
   const opened = useRef(false)
   const [ready, setReady] = useState(false)
   useLayoutEffect(() => {
-    if (opened.current || messages.length === 0) return
+    if (!hydrated || opened.current || messages.length === 0) return
     opened.current = true
     virtualizer.scrollToIndex(messages.length - 1, { align: 'end' })
     requestAnimationFrame(() => setReady(true))
-  }, [messages.length, virtualizer])
+  }, [hydrated, messages.length, virtualizer])
 
   // Bring a search hit into view once, when it is loaded.
   const focused = useRef<string | null>(null)
@@ -98,47 +106,72 @@ export function Thread({
     <div className="relative min-h-0 flex-1">
       <div
         ref={scrollRef}
-        className="h-full overflow-y-auto overscroll-contain [overflow-anchor:none]"
+        className={cn(
+          'h-full overflow-y-auto overscroll-contain [overflow-anchor:none]',
+          // A column-reverse box starts scrolled to its end (the newest message).
+          !hydrated && 'flex flex-col-reverse',
+        )}
         data-testid="thread"
         onScroll={() => setAtEnd(virtualizer.isAtEnd(64))}
       >
-        {hasMore || loadingOlder || olderError ? (
-          <div
-            className="flex h-10 items-center justify-center text-muted-foreground text-xs"
-            aria-live="polite"
-          >
-            {olderError ? (
-              <span>
-                Could not load older messages: {errorMessage(olderError)}{' '}
-                <Button variant="link" size="sm" className="h-auto p-0 text-xs" onClick={onLoadOlder}>
-                  Try again
-                </Button>
-              </span>
-            ) : (
-              <span className="inline-flex items-center gap-1.5">
-                <Loader2 className="size-3.5 animate-spin" aria-hidden="true" /> Loading older messages
-              </span>
-            )}
-          </div>
-        ) : null}
-        <ol aria-label="Messages" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => {
-            const message = messages[item.index]
-            if (!message) return null
-            return (
-              <li
-                key={item.key}
-                ref={virtualizer.measureElement}
-                data-index={item.index}
-                data-last={item.index === messages.length - 1 || undefined}
-                className="group/row absolute top-0 left-0 w-full px-3 md:px-6"
-                style={{ transform: `translateY(${item.start}px)` }}
-              >
-                <MessageRow message={message} />
-              </li>
-            )
-          })}
-        </ol>
+        {/* Its auto margin keeps a short list at the top, as the virtual list has it. */}
+        <div className={cn(!hydrated && 'mb-auto')}>
+          {hasMore || loadingOlder || olderError ? (
+            <div
+              className="flex h-10 items-center justify-center text-muted-foreground text-xs"
+              aria-live="polite"
+            >
+              {olderError ? (
+                <span>
+                  Could not load older messages: {errorMessage(olderError)}{' '}
+                  <Button variant="link" size="sm" className="h-auto p-0 text-xs" onClick={onLoadOlder}>
+                    Try again
+                  </Button>
+                </span>
+              ) : (
+                <span className="inline-flex items-center gap-1.5">
+                  <Loader2 className="size-3.5 animate-spin" aria-hidden="true" /> Loading older messages
+                </span>
+              )}
+            </div>
+          ) : null}
+          {hydrated ? (
+            <ol
+              aria-label="Messages"
+              className="relative w-full"
+              style={{ height: virtualizer.getTotalSize() }}
+            >
+              {items.map((item) => {
+                const message = messages[item.index]
+                if (!message) return null
+                return (
+                  <li
+                    key={item.key}
+                    ref={virtualizer.measureElement}
+                    data-index={item.index}
+                    data-last={item.index === messages.length - 1 || undefined}
+                    className="group/row absolute top-0 left-0 w-full px-3 md:px-6"
+                    style={{ transform: `translateY(${item.start}px)` }}
+                  >
+                    <MessageRow message={message} />
+                  </li>
+                )
+              })}
+            </ol>
+          ) : (
+            <ol aria-label="Messages" className="w-full pt-4 pb-6">
+              {messages.slice(-STATIC_ROWS).map((message) => (
+                <li
+                  key={message.id}
+                  data-last={message === messages.at(-1) || undefined}
+                  className="group/row w-full px-3 md:px-6"
+                >
+                  <MessageRow message={message} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </div>
       </div>
       {atEnd ? null : (
         <Button

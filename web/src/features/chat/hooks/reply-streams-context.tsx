@@ -63,6 +63,8 @@ export function useLiveReply(message: Message | undefined): LiveReply | null {
   const followed: FollowedReply | undefined = useSyncExternalStore(
     (listener) => (key ? streams.subscribe(key, listener) : () => undefined),
     () => (key ? streams.get(key) : undefined),
+    // Nothing is followed on the server: a page rendered there shows the message as stored.
+    () => undefined,
   )
   const conversationId = message?.conversationId ?? ''
   const seed = useRef<{ text: string; seq: number | null }>({ text: '', seq: null })
@@ -107,6 +109,7 @@ export function useReplyState(message: Message | undefined): MessageState | null
       const followed = key ? streams.get(key) : undefined
       return followed?.finished ? followed.state : null
     },
+    () => null,
   )
   if (!message) return null
   return followedState ?? message.state

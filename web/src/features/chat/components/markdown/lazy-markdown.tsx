@@ -47,11 +47,15 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener)
 }
 
+const noRenderer = () => null
+
 const PlainText = ({ text, className }: MarkdownProps) => (
   <div className={cn('markdown whitespace-pre-wrap', className)}>{text}</div>
 )
 
 export const LazyMarkdown = memo(function LazyMarkdown(props: MarkdownProps) {
-  const Markdown = useSyncExternalStore(subscribe, () => renderer)
+  // Plain text on the server and while hydrating its page (as the server sent it), even when the
+  // renderer has arrived by then; React renders again with it right after.
+  const Markdown = useSyncExternalStore(subscribe, () => renderer, noRenderer)
   return Markdown ? <Markdown {...props} /> : <PlainText {...props} />
 })

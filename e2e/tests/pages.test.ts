@@ -1,0 +1,138 @@
+// Server-rendered conversation pages: with the page cookie a sign-in sets, the server sends
+// `/chat/:id` with the conversation already in the HTML (readable with scripts off), and the
+// app takes the page over without a hydration error and works as usual. The HTML is the
+// owner's alone: another account and a request without the cookie get the bare app shell,
+// and signing out ends it.
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FakeOllama } from '../../server/test/fakes/fake-ollama.js'
+import { artifact, launchBrowser, missingPrerequisite, type RunningServer, startServer } from './harness.js'
+
+const skip = missingPrerequisite()
+
+const REPLY = 'The server already knows this answer.'
+const QUESTION = 'What does the server render?'
+const PASSWORD = 'a very long first passphrase'
+
+describe.skipIf(skip !== null)('server-rendered chat pages', () => {
+  let fake: FakeOllama
+  let server: RunningServer
+  let browser: Browser
+  let owner: BrowserContext
+  let conversationUrl = ''
+  const errors: string[] = []
+
+  async function signedIn(email: string): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const registered = await context.request.post(`${server.baseUrl}/api/v1/auth/register`, {
+      data: { email, password: PASSWORD, name: email.split('@')[0] },
+    })
+    expect(registered.status()).toBe(201)
+    const login = await context.request.post(`${server.baseUrl}/api/v1/auth/login`, {
+      data: { email, password: PASSWORD },
+    })
+    expect(login.status()).toBe(200)
+    return context
+  }
+
+  /** Page errors and logged errors (React reports a failed hydration there). */
+  function watchErrors(page: Page): void {
+    page.on('pageerror', (error) => errors.push(error.message))
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        errors.push(message.text())
+      }
+    })
+  }
+
+  const pageHtml = (context: BrowserContext) =>
+    context.request.get(conversationUrl, { headers: { accept: 'text/html' } })
+
+  beforeAll(async () => {
+    fake = await FakeOllama.start({ reply: REPLY })
+    server = await startServer({ env: { OLLAMA_HOST: fake.url } })
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+    await fake?.close()
+  })
+
+  it("sends the owner's conversation rendered in the HTML, private and uncached", async () => {
+    owner = await signedIn('owner@example.com')
+    const page = await owner.newPage()
+    watchErrors(page)
+    await page.goto(`${server.baseUrl}/chat`)
+    await expect.poll(() => page.getByTestId('model-picker').textContent()).toContain('llama3.2:1b')
+    await page.getByTestId('composer-input').fill(QUESTION)
+    await page.getByTestId('composer-input').press('Enter')
+    await page.waitForURL(/\/chat\/[0-9A-Z]+$/)
+    await expect
+      .poll(() => page.getByTestId('assistant-message').last().getAttribute('data-state'))
+      .toBe('complete')
+    conversationUrl = page.url()
+    await page.close()
+
+    const response = await pageHtml(owner)
+    expect(response.status()).toBe(200)
+    expect(response.headers()['cache-control']).toBe('private, no-store')
+    expect(response.headers().vary).toContain('cookie')
+    const html = await response.text()
+    expect(html).toContain(QUESTION)
+    expect(html).toContain(REPLY)
+    expect(html).toContain('id="webplus-page-state"')
+  })
+
+  it('shows the conversation with scripts off, and hydrates it without errors when they are on', async () => {
+    const state = await owner.storageState()
+    const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: state })
+    const still = await noScript.newPage()
+    await still.goto(conversationUrl)
+    await expect.poll(() => still.getByTestId('user-message').textContent()).toContain(QUESTION)
+    await expect.poll(() => still.getByTestId('assistant-message').textContent()).toContain(REPLY)
+    await still.screenshot({ path: artifact('chat-server-rendered.png') })
+    await noScript.close()
+
+    const page = await owner.newPage()
+    watchErrors(page)
+    await page.goto(conversationUrl)
+    // Taken over: the list is virtual (rows positioned by the app), and the page works as usual.
+    await page.locator('[data-testid="thread"] li.absolute').first().waitFor()
+    await page.getByTestId('composer-input').fill('And a second question?')
+    await page.getByTestId('composer-input').press('Enter')
+    await expect.poll(() => page.getByTestId('assistant-message').count()).toBe(2)
+    await expect
+      .poll(() => page.getByTestId('assistant-message').last().getAttribute('data-state'))
+      .toBe('complete')
+    await page.close()
+    expect(errors).toEqual([])
+  })
+
+  it('gives another account and a request without the cookie only the app shell', async () => {
+    const other = await signedIn('other@example.com')
+    const foreign = await (await pageHtml(other)).text()
+    expect(foreign).not.toContain(QUESTION)
+    expect(foreign).not.toContain(REPLY)
+    await other.close()
+
+    const anonymous = await fetch(conversationUrl, { headers: { accept: 'text/html' } })
+    expect(anonymous.status).toBe(200)
+    expect(anonymous.headers.get('cache-control')).toBe('no-cache')
+    const shell = await anonymous.text()
+    expect(shell).toContain('<div id="root"></div>')
+    expect(shell).not.toContain(QUESTION)
+  })
+
+  it('ends with the session: signing out clears the page cookie', async () => {
+    const page = await owner.newPage()
+    await page.goto(conversationUrl)
+    await page.getByRole('button', { name: 'User menu' }).click()
+    await page.getByRole('menuitem', { name: 'Sign out' }).click()
+    await page.waitForURL('**/sign-in')
+    expect((await owner.cookies()).map((cookie) => cookie.name)).not.toContain('wp_page')
+    const html = await (await pageHtml(owner)).text()
+    expect(html).not.toContain(QUESTION)
+    await page.close()
+  })
+})
