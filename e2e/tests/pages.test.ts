@@ -11,7 +11,8 @@ import { artifact, launchBrowser, missingPrerequisite, type RunningServer, start
 const skip = missingPrerequisite()
 
 const REPLY = 'The server already knows this answer.'
-const QUESTION = 'What does the server render?'
+// Text that would end the page's state script or run code if either were not escaped.
+const QUESTION = 'What does the server render? </script><img src=x onerror=alert(1)>'
 const PASSWORD = 'a very long first passphrase'
 
 describe.skipIf(skip !== null)('server-rendered chat pages', () => {
@@ -79,7 +80,8 @@ describe.skipIf(skip !== null)('server-rendered chat pages', () => {
     expect(response.headers()['cache-control']).toBe('private, no-store')
     expect(response.headers().vary).toContain('cookie')
     const html = await response.text()
-    expect(html).toContain(QUESTION)
+    expect(html).toContain('What does the server render? &lt;/script&gt;&lt;img')
+    expect(html).not.toContain('</script><img')
     expect(html).toContain(REPLY)
     expect(html).toContain('id="webplus-page-state"')
   })
@@ -96,7 +98,13 @@ describe.skipIf(skip !== null)('server-rendered chat pages', () => {
 
     const page = await owner.newPage()
     watchErrors(page)
+    const dialogs: string[] = []
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message())
+      void dialog.dismiss()
+    })
     await page.goto(conversationUrl)
+    await expect.poll(() => page.getByTestId('user-message').first().textContent()).toContain(QUESTION)
     // Taken over: the list is virtual (rows positioned by the app), and the page works as usual.
     await page.locator('[data-testid="thread"] li.absolute').first().waitFor()
     await page.getByTestId('composer-input').fill('And a second question?')
@@ -106,13 +114,14 @@ describe.skipIf(skip !== null)('server-rendered chat pages', () => {
       .poll(() => page.getByTestId('assistant-message').last().getAttribute('data-state'))
       .toBe('complete')
     await page.close()
+    expect(dialogs).toEqual([])
     expect(errors).toEqual([])
   })
 
   it('gives another account and a request without the cookie only the app shell', async () => {
     const other = await signedIn('other@example.com')
     const foreign = await (await pageHtml(other)).text()
-    expect(foreign).not.toContain(QUESTION)
+    expect(foreign).not.toContain('What does the server render?')
     expect(foreign).not.toContain(REPLY)
     await other.close()
 
@@ -121,7 +130,7 @@ describe.skipIf(skip !== null)('server-rendered chat pages', () => {
     expect(anonymous.headers.get('cache-control')).toBe('no-cache')
     const shell = await anonymous.text()
     expect(shell).toContain('<div id="root"></div>')
-    expect(shell).not.toContain(QUESTION)
+    expect(shell).not.toContain('What does the server render?')
   })
 
   it('ends with the session: signing out clears the page cookie', async () => {
@@ -132,7 +141,7 @@ describe.skipIf(skip !== null)('server-rendered chat pages', () => {
     await page.waitForURL('**/sign-in')
     expect((await owner.cookies()).map((cookie) => cookie.name)).not.toContain('wp_page')
     const html = await (await pageHtml(owner)).text()
-    expect(html).not.toContain(QUESTION)
+    expect(html).not.toContain('What does the server render?')
     await page.close()
   })
 })
