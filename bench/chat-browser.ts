@@ -3,6 +3,9 @@
 // signs in through the API (not timed), then navigates to /chat/:id; the page itself records,
 // on its own clock (0 = navigation start), when the first message element enters the DOM and the
 // end of the frame that first shows it (requestAnimationFrame, then a task after that frame).
+// The signed-in browser gets the page rendered by the server (the conversation is in its HTML);
+// the app's code loads after that paint and takes the page over ("app running": the thread has
+// become the app's virtual list).
 // "Cold" runs use a fresh browser context (empty HTTP cache: every script is fetched, parsed and
 // compiled); "warm" runs navigate again in the same context (scripts from the HTTP cache).
 import fs from 'node:fs'
@@ -19,8 +22,10 @@ export interface PaintRun {
   painted: number
   /** First contentful paint of the page (anything, e.g. the app shell). */
   fcp: number
-  /** When the conversation's API response had arrived. */
+  /** When the conversation's API response had arrived (-1: none, the HTML carried it). */
   apiEnd: number
+  /** When the app had taken the page over (its virtual list of messages in place). */
+  running: number
   /** When the HTML document had arrived. */
   htmlEnd: number
 }
@@ -43,11 +48,18 @@ const RECORDER = `(() => {
   }
   const observer = new MutationObserver(record)
   observer.observe(document, { childList: true, subtree: true })
+  const running = new MutationObserver(() => {
+    if (!document.querySelector('[data-testid="thread"] li.absolute')) return
+    running.disconnect()
+    window.__appRunning = performance.now()
+  })
+  running.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['class'] })
 })()`
 
 declare global {
   interface Window {
     __firstMessage?: { inserted: number; painted: number }
+    __appRunning?: number
   }
 }
 
@@ -69,9 +81,11 @@ async function run(context: BrowserContext, url: string, countScripts = false): 
     })
   }
   await page.goto(url)
-  await page.waitForFunction(() => (window.__firstMessage?.painted ?? -1) >= 0, undefined, {
-    timeout: 30_000,
-  })
+  await page.waitForFunction(
+    () => (window.__firstMessage?.painted ?? -1) >= 0 && window.__appRunning !== undefined,
+    undefined,
+    { timeout: 30_000 },
+  )
   const figures = await page.evaluate(async () => {
     const mark = window.__firstMessage ?? { inserted: -1, painted: -1 }
     // Paint entries are reported a little after their frame: when the first message is also the
@@ -95,7 +109,13 @@ async function run(context: BrowserContext, url: string, countScripts = false): 
       | PerformanceResourceTiming
       | undefined
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
-    return { ...mark, fcp, apiEnd: api?.responseEnd ?? -1, htmlEnd: nav?.responseEnd ?? -1 }
+    return {
+      ...mark,
+      fcp,
+      apiEnd: api?.responseEnd ?? -1,
+      htmlEnd: nav?.responseEnd ?? -1,
+      running: window.__appRunning ?? -1,
+    }
   })
   await page.close()
   return figures
@@ -110,7 +130,7 @@ async function signedIn(context: BrowserContext, server: ServerInfo): Promise<vo
 }
 
 function summary(runs: PaintRun[]): Record<keyof PaintRun, Spread> {
-  const keys = ['inserted', 'painted', 'fcp', 'apiEnd', 'htmlEnd'] as const
+  const keys = ['inserted', 'painted', 'fcp', 'apiEnd', 'htmlEnd', 'running'] as const
   return Object.fromEntries(keys.map((key) => [key, spread(runs.map((r) => r[key]))])) as Record<
     keyof PaintRun,
     Spread

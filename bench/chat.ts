@@ -95,16 +95,19 @@ function printPaint(paint: PaintFigures | string): void {
     [
       'cold',
       paint.cold,
-      `fresh context, empty HTTP cache: ${paint.scriptKb.toFixed(0)} KB of JS fetched and compiled`,
+      `fresh context, empty HTTP cache: ${paint.scriptKb.toFixed(0)} KB of JS fetched by the time the app was running`,
     ],
     ['warm', paint.warm, 'same context: JS from the HTTP cache'],
   ] as const) {
     console.log(`    ${name} (${note})`)
     console.log(`      HTML arrived           : ${spreadLine(runs.htmlEnd)}`)
     console.log(`      first contentful paint : ${spreadLine(runs.fcp)}`)
-    console.log(`      conversation API done  : ${spreadLine(runs.apiEnd)}`)
+    console.log(
+      `      conversation API done  : ${runs.apiEnd.max < 0 ? 'not requested (the HTML carried it)' : spreadLine(runs.apiEnd)}`,
+    )
     console.log(`      first message in DOM   : ${spreadLine(runs.inserted)}`)
     console.log(`      first message painted  : ${spreadLine(runs.painted)}`)
+    console.log(`      app running (hydrated) : ${spreadLine(runs.running)}`)
     console.log(
       `      target first paint < 300 ms: p95 ${ms(runs.painted.p95)}, ratio ${ratio(runs.painted.p95, 300)}: ${verdict(runs.painted.p95, 300)}`,
     )

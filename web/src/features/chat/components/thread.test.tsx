@@ -13,7 +13,7 @@ import { ReplyStreamsProvider } from '../hooks/reply-streams-context'
 import { type ThreadActions, ThreadActionsProvider } from '../hooks/thread-actions'
 import { branchFixture } from '../testing/fixtures'
 import type { Message } from '../types'
-import { Thread } from './thread'
+import { newestScreenful, Thread } from './thread'
 
 const actions: ThreadActions = {
   edit: async () => true,
@@ -62,12 +62,22 @@ describe('Thread on a server-rendered page', () => {
     const root = document.createElement('div')
     root.innerHTML = renderToString(page(messages))
     const rendered = rows(root)
+    // Short messages: about 16 fill a tall screen.
+    expect(rendered.length).toBeGreaterThan(10)
+    expect(rendered.length).toBeLessThan(30)
     expect(rendered.map((row) => row.textContent)).toEqual(
-      messages.slice(-12).map((message) => expect.stringContaining(message.content)),
+      messages.slice(-rendered.length).map((message) => expect.stringContaining(message.content)),
     )
     expect(rendered.some((row) => row.classList.contains('absolute') || row.style.transform)).toBe(false)
     expect(rendered.at(-1)?.dataset.last).toBe('true')
     expect(thread(root)?.className).toContain('flex-col-reverse')
+  })
+
+  it('renders fewer rows when the newest messages are long', () => {
+    const long = branchFixture(30).map((message) => ({ ...message, content: 'word '.repeat(600) }))
+    expect(newestScreenful(long)).toHaveLength(2)
+    expect(newestScreenful(long.slice(0, 1))).toHaveLength(1)
+    expect(newestScreenful([])).toHaveLength(0)
   })
 
   it('is taken over without a hydration mismatch and becomes the virtual list', async () => {

@@ -19,8 +19,20 @@ import { UserMessage } from './user-message'
 const LOAD_OLDER_WITHIN_PX = 600
 /** The list's size until it is measured (a test DOM never measures it). */
 const INITIAL_RECT = { width: 800, height: 600 }
-/** Rows of a server-rendered page: more than a tall screen shows. */
-const STATIC_ROWS = 12
+/**
+ * The newest messages that fill a tall screen (1,400 px), by a rough height from their length:
+ * a server-rendered page lays out no more text than it shows (laying out a long conversation's
+ * text is most of the browser's work for that first frame).
+ */
+export function newestScreenful(messages: readonly Message[]): readonly Message[] {
+  let height = 0
+  let first = messages.length
+  while (first > 0 && height < 1_400) {
+    first -= 1
+    height += 64 + 24 * Math.ceil((messages[first]?.content.length ?? 0) / 90)
+  }
+  return messages.slice(first)
+}
 
 /** One message; re-rendered only when the message itself changes, not when the list scrolls. */
 const MessageRow = memo(function MessageRow({ message }: { message: Message }) {
@@ -160,7 +172,7 @@ export function Thread({
             </ol>
           ) : (
             <ol aria-label="Messages" className="w-full pt-4 pb-6">
-              {messages.slice(-STATIC_ROWS).map((message) => (
+              {newestScreenful(messages).map((message) => (
                 <li
                   key={message.id}
                   data-last={message === messages.at(-1) || undefined}
