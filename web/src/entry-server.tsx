@@ -30,6 +30,8 @@ export interface RenderedPage {
 }
 
 const CONVERSATION_PAGE = /^\/chat\/([^/?#]+)\/?(?:[?#]|$)/
+/** The app's routes, matched on the server as the browser's router matches them (made once). */
+const routes = createStaticHandler(appRoutes)
 
 /**
  * The queries a conversation's page shows on its first render: the conversation and the models
@@ -61,12 +63,13 @@ export async function render({ url, tokens, fetch }: PageRenderInput): Promise<R
   const api = new ApiClient({ fetch })
   api.acceptTokens(tokens)
   const queryClient = createQueryClient()
+  // A failed request is not retried here (that would hold the page back); the browser asks again.
+  queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } })
   await prefetchConversationPage(queryClient, api, conversationId, tokens.user)
 
-  const handler = createStaticHandler(appRoutes)
-  const context = await handler.query(new Request(new URL(url, 'http://webplus.invalid')))
+  const context = await routes.query(new Request(new URL(url, 'http://webplus.invalid')))
   if (context instanceof Response) return null
-  const router = createStaticRouter(handler.dataRoutes, context)
+  const router = createStaticRouter(routes.dataRoutes, context)
   const html = renderToString(
     <StrictMode>
       <AppProviders api={api} queryClient={queryClient}>
