@@ -15,7 +15,7 @@ const MARKDOWN_PACKAGES =
 const ON_DEMAND_PACKAGES =
   /node_modules\/(mermaid|@mermaid-js|cytoscape[a-z-]*|cose-base|layout-base|dagre-d3-es|khroma|roughjs|stylis|dompurify|@braintree|@iconify|@upsetjs|langium|chevrotain[a-z-]*|@chevrotain|lodash-es|dayjs|marked|ts-dedent|uuid|fastdom|d3|d3-[a-z-]+|delaunator|robust-predicates|internmap|vscode-[a-z-]+|@antfu|hachure-fill|path-data-parser|points-on-curve|points-on-path)\//
 
-export default defineConfig({
+export default defineConfig(({ isSsrBuild }) => ({
   plugins: [react(), tailwindcss()],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
@@ -28,6 +28,9 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // The server-side build (`--ssr src/entry-server.tsx`) is code only: the public files are the
+    // client build's.
+    copyPublicDir: !isSsrBuild,
     rollupOptions: {
       onwarn(warning, warn) {
         // zod ships comments that look like /*@__PURE__*/ annotations to Rollup; they are harmless.
@@ -59,4 +62,4 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
   },
-})
+}))
