@@ -107,6 +107,8 @@ describe.skipIf(skip !== null)('server-rendered chat pages', () => {
     await expect.poll(() => page.getByTestId('user-message').first().textContent()).toContain(QUESTION)
     // Taken over: the list is virtual (rows positioned by the app), and the page works as usual.
     await page.locator('[data-testid="thread"] li.absolute').first().waitFor()
+    // The conversation list (not in the server's HTML) arrives beside it.
+    await page.locator('nav[aria-label="Conversations"] li').first().waitFor()
     await page.getByTestId('composer-input').fill('And a second question?')
     await page.getByTestId('composer-input').press('Enter')
     await expect.poll(() => page.getByTestId('assistant-message').count()).toBe(2)

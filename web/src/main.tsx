@@ -2,6 +2,7 @@
 // refresh (and then the page's data) is under way while the rest of the app's code loads.
 import './index.css'
 import { takePageState } from './app/page-state'
+import { prefetchConversationLists } from './features/chat/api/list-page'
 import { prefetchOpenConversation } from './features/chat/api/thread-page'
 import { ApiClient } from './lib/api-client'
 
@@ -15,12 +16,17 @@ const page = takePageState()
 // Otherwise a conversation opened directly is requested as soon as the session is back, not
 // once the app has loaded and rendered.
 const opening = page ? Promise.resolve() : prefetchOpenConversation(api, window.location.pathname)
+// The conversation lists beside it, likewise.
+void prefetchConversationLists(api, window.location.pathname)
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
 // The server's HTML is painted before the app's code is loaded and run (which takes longer than
-// the paint), not after it.
-if (page) await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
+// the paint), not after it. A tab opened in the background paints nothing (and would wait for
+// its frame until shown): its app starts at once.
+if (page && document.visibilityState === 'visible') {
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
+}
 const { startApp } = await import('./app/app')
 if (page) {
   // The page is hydrated as the user it was rendered for; if this tab's session turns out to be

@@ -12,24 +12,16 @@ import type { ApiClient } from '@/lib/api-client'
 import { useApiClient } from '@/lib/api-context'
 import type { Conversation, ConversationPage, ConversationSettings } from '../types'
 import { type ConversationFilter, chatKeys } from './keys'
+import { conversationListPage } from './list-page'
 import type { Thread } from './thread-cache'
-
-const LIST_PAGE = 30
 
 export function conversationsQueryOptions(api: ApiClient, filter: ConversationFilter) {
   return infiniteQueryOptions({
     queryKey: chatKeys.list(filter),
-    queryFn: ({ pageParam, signal }) =>
-      api.get<ConversationPage>(
-        '/conversations',
-        {
-          limit: filter.pinned ? 100 : LIST_PAGE,
-          cursor: pageParam,
-          archived: filter.archived,
-          pinned: filter.pinned,
-        },
-        signal,
-      ),
+    queryFn: ({ pageParam, signal }) => {
+      const { path, query } = conversationListPage(filter, pageParam)
+      return api.get<ConversationPage>(path, query, signal)
+    },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   })

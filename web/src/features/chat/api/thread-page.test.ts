@@ -1,26 +1,6 @@
-import { describe, expect, it, vi } from 'vitest'
-import { ApiClient } from '@/lib/api-client'
+import { describe, expect, it } from 'vitest'
+import { restoredClient as client } from '../testing/restored-client'
 import { prefetchOpenConversation } from './thread-page'
-
-const user = { id: 'u1', email: 'a@example.com', name: 'A', role: 'user', createdAt: '', disabled: false }
-
-/** A client whose session is restored (or refused) by a fake server that records every URL. */
-async function client(signedIn: boolean) {
-  const urls: string[] = []
-  const fetch = vi.fn(async (input: RequestInfo | URL) => {
-    const url = String(input)
-    urls.push(url)
-    if (url.endsWith('/auth/refresh')) {
-      return signedIn
-        ? Response.json({ accessToken: 't', tokenType: 'Bearer', expiresIn: 900, user })
-        : Response.json({ type: 'x', title: 'Unauthorized', status: 401 }, { status: 401 })
-    }
-    return Response.json({ id: 'c1', messages: [] })
-  })
-  const api = new ApiClient({ fetch: fetch as unknown as typeof globalThis.fetch })
-  void api.restoreSession()
-  return { api, urls }
-}
 
 describe('prefetchOpenConversation', () => {
   it("requests an open conversation's newest page once the session is back", async () => {
