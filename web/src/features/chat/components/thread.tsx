@@ -124,7 +124,11 @@ export function Thread({
           !hydrated && 'flex flex-col-reverse',
         )}
         data-testid="thread"
-        onScroll={() => setAtEnd(virtualizer.isAtEnd(64))}
+        // Scrolling before the list has opened at its end is the opening itself (on a server-
+        // rendered page, also the switch to the virtual list), not the reader's.
+        onScroll={() => {
+          if (ready) setAtEnd(virtualizer.isAtEnd(64))
+        }}
       >
         {/* Its auto margin keeps a short list at the top, as the virtual list has it. */}
         <div className={cn(!hydrated && 'mb-auto')}>
