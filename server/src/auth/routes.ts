@@ -38,20 +38,15 @@ const tokenResponse = z.object({
 })
 
 function sendTokens(request: FastifyRequest, reply: FastifyReply, issued: IssuedTokens) {
-  reply.setCookie(REFRESH_COOKIE, issued.refreshToken, {
+  const cookie = (path: string) => ({
     httpOnly: true,
-    sameSite: 'strict',
+    sameSite: 'strict' as const,
     secure: request.protocol === 'https',
-    path: COOKIE_PATH,
+    path,
     expires: new Date(issued.refreshExpiresAt),
   })
-  reply.setCookie(PAGE_COOKIE, issued.pageToken, {
-    httpOnly: true,
-    sameSite: 'strict',
-    secure: request.protocol === 'https',
-    path: PAGE_COOKIE_PATH,
-    expires: new Date(issued.refreshExpiresAt),
-  })
+  reply.setCookie(REFRESH_COOKIE, issued.refreshToken, cookie(COOKIE_PATH))
+  reply.setCookie(PAGE_COOKIE, issued.pageToken, cookie(PAGE_COOKIE_PATH))
   reply.header('cache-control', 'no-store')
   return {
     accessToken: issued.accessToken,

@@ -20,25 +20,22 @@ export class AccessTokens {
   ) {}
 
   sign(claims: AccessClaims): Promise<string> {
-    return new SignJWT({ sid: claims.sessionId, typ: 'access' })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(claims.userId)
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${this.ttlSeconds}s`)
-      .sign(this.key)
+    return this.signTyped(claims, 'access', AUDIENCE, `${this.ttlSeconds}s`)
   }
 
   /** A page token: lives as long as the session's refresh token (the session is checked on use). */
   signPage(claims: AccessClaims, expiresAt: Date): Promise<string> {
-    return new SignJWT({ sid: claims.sessionId, typ: 'page' })
+    return this.signTyped(claims, 'page', PAGE_AUDIENCE, Math.floor(expiresAt.getTime() / 1000))
+  }
+
+  private signTyped(claims: AccessClaims, typ: string, audience: string, expires: string | number) {
+    return new SignJWT({ sid: claims.sessionId, typ })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.userId)
       .setIssuer(ISSUER)
-      .setAudience(PAGE_AUDIENCE)
+      .setAudience(audience)
       .setIssuedAt()
-      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .setExpirationTime(expires)
       .sign(this.key)
   }
 

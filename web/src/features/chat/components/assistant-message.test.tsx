@@ -2,20 +2,11 @@ import { screen, waitFor } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
 import { renderWithApi } from '@/test/render'
 import { ReplyStreamsProvider } from '../hooks/reply-streams-context'
-import { type ThreadActions, ThreadActionsProvider } from '../hooks/thread-actions'
-import { messageFixture } from '../testing/fixtures'
+import { ThreadActionsProvider } from '../hooks/thread-actions'
+import { messageFixture, threadActionsFixture } from '../testing/fixtures'
 import { AssistantMessage } from './assistant-message'
 
-const actions: ThreadActions = {
-  edit: async () => true,
-  regenerate: vi.fn(),
-  continueReply: vi.fn(),
-  deleteBranch: async () => undefined,
-  switchBranch: vi.fn(),
-  rate: async () => undefined,
-  busy: false,
-  switching: false,
-}
+const actions = threadActionsFixture()
 
 function sse(frames: string[]): Response {
   const encoder = new TextEncoder()

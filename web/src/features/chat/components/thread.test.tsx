@@ -10,21 +10,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiClient } from '@/lib/api-client'
 import { ApiClientProvider } from '@/lib/api-context'
 import { ReplyStreamsProvider } from '../hooks/reply-streams-context'
-import { type ThreadActions, ThreadActionsProvider } from '../hooks/thread-actions'
-import { branchFixture } from '../testing/fixtures'
+import { ThreadActionsProvider } from '../hooks/thread-actions'
+import { branchFixture, threadActionsFixture } from '../testing/fixtures'
 import type { Message } from '../types'
 import { newestScreenful, Thread } from './thread'
 
-const actions: ThreadActions = {
-  edit: async () => true,
-  regenerate: vi.fn(),
-  continueReply: vi.fn(),
-  deleteBranch: async () => undefined,
-  switchBranch: vi.fn(),
-  rate: async () => undefined,
-  busy: false,
-  switching: false,
-}
+const actions = threadActionsFixture()
 
 function page(messages: Message[]) {
   const api = new ApiClient({ fetch: async () => new Response(null, { status: 404 }) })

@@ -1,4 +1,6 @@
-// Conversations and messages for tests, shaped like the API's answers.
+// Conversations and messages for tests, shaped like the API's answers, and thread actions.
+import { vi } from 'vitest'
+import type { ThreadActions } from '../hooks/thread-actions'
 import type { Conversation, Message } from '../types'
 
 export function conversationFixture(overrides: Partial<Conversation> = {}): Conversation {
@@ -54,4 +56,18 @@ export function branchFixture(count: number, prefix = 'm'): Message[] {
       role: i % 2 === 0 ? 'user' : 'assistant',
     }),
   )
+}
+
+/** Thread actions that do nothing (spies where a test may look at the calls). */
+export function threadActionsFixture(): ThreadActions {
+  return {
+    edit: async () => true,
+    regenerate: vi.fn(),
+    continueReply: vi.fn(),
+    deleteBranch: async () => undefined,
+    switchBranch: vi.fn(),
+    rate: async () => undefined,
+    busy: false,
+    switching: false,
+  }
 }
