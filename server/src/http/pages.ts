@@ -1,4 +1,4 @@
-// Server-rendered chat pages. A request for `/chat` or `/chat/:id` that carries a valid page
+// Server-rendered conversation pages. A request for `/chat/:id` that carries a valid page
 // cookie (see auth/routes.ts) gets the app's HTML with the page already rendered in it, by the
 // web app's own components (its SSR build, `web/dist-ssr`), and the data that render used, so
 // the browser paints the conversation before any script has run and the app then hydrates it.
@@ -30,7 +30,8 @@ interface PageRenderer {
 }
 
 const ROOT = '<div id="root"></div>'
-export const PAGE_STATE_ID = 'webplus-page-state'
+/** Where web/src/app/page-state.ts looks for the page's state. */
+const PAGE_STATE_ID = 'webplus-page-state'
 
 /** JSON inside a <script> element: nothing in it may close the element or open a comment. */
 function scriptJson(value: unknown): string {
@@ -104,7 +105,12 @@ export async function registerPages(app: FastifyInstance): Promise<void> {
     // Not a browser asking for a page: answered as any unknown address is.
     if (!(request.headers.accept ?? '').includes('text/html')) return reply.callNotFound()
     reply.header('vary', 'cookie').type('text/html; charset=utf-8')
-    const session = renderer ? await pageSession(app, request) : null
+    const session = renderer
+      ? await pageSession(app, request).catch((error: unknown) => {
+          request.log.warn({ err: error }, 'could not check the page cookie; sending the app shell')
+          return null
+        })
+      : null
     if (!session) return reply.header('cache-control', 'no-cache').send(template)
     // The page is one user's: never kept by a shared cache. Its head goes out at once, so the
     // browser fetches the styles and scripts while the server renders the body.
@@ -114,6 +120,5 @@ export async function registerPages(app: FastifyInstance): Promise<void> {
     body.end(((await renderRoot(request, session)) ?? ROOT) + tail)
     return reply
   }
-  app.get('/chat', { schema: { hide: true } }, handler)
   app.get('/chat/:conversationId', { schema: { hide: true } }, handler)
 }
