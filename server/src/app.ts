@@ -36,7 +36,7 @@ import {
   gatewayApiRoutes,
   gatewayRoutes,
 } from './gateway/index.js'
-import { registerErrorHandling } from './http/errors.js'
+import { frameworkError, registerErrorHandling } from './http/errors.js'
 import { registerJsonParser } from './http/json-body.js'
 import { createRegistry, registerMetrics } from './http/metrics.js'
 import { registerPages } from './http/pages.js'
@@ -102,6 +102,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     onConstructorPoisoning: 'error',
     routerOptions: { ignoreTrailingSlash: true },
     forceCloseConnections: false,
+    frameworkErrors: frameworkError,
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)

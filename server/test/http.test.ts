@@ -55,6 +55,15 @@ describe.each(dbKinds)('HTTP on %s', (kind) => {
     expectProblem(await t.app.inject({ method: 'DELETE', url: '/api/v1/me' }), 404)
   })
 
+  it('answers a malformed percent-encoding in the address with a 400 problem', async () => {
+    const admin = await signUp(t.app)
+    for (const url of ['/api/v1/conversations/%E0%A4%A', '/api/v1/conversations/%zz/messages']) {
+      const body = expectProblem(await t.app.inject({ url, headers: admin.auth }), 400)
+      expect(body.detail).toBe('The address is not valid: it has a malformed percent-encoding')
+    }
+    await alive()
+  })
+
   it('refuses malformed bodies with clear 4xx problems and stays up', async () => {
     const json = { 'content-type': 'application/json' }
     const cases: Array<[InjectOptions, number]> = [

@@ -1,6 +1,6 @@
 // The one error handler: every failure becomes an RFC 9457 problem. Client errors say what was
 // wrong; server errors are logged with the request and answered without internals.
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { cleanMessage, type FieldError, HttpProblem, type ProblemBody, problemBody } from '../lib/problem.js'
 import { ProviderError } from '../providers/types.js'
@@ -14,6 +14,21 @@ const fastifyCodes: Record<string, [number, string, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body-too-large', 'The request body is too large'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported-media-type', 'This content type is not accepted here'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad-request', 'Content-Length does not match the body'],
+}
+
+/**
+ * Errors Fastify meets before any route runs: an address with a malformed percent-encoding in a
+ * route parameter (its default answer is plain JSON, not a problem).
+ */
+export function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const detail =
+    error.code === 'FST_ERR_BAD_URL'
+      ? 'The address is not valid: it has a malformed percent-encoding'
+      : 'The request could not be routed'
+  void reply
+    .code(400)
+    .type(PROBLEM)
+    .send(problemBody(400, 'bad-request', detail, request.id))
 }
 
 function fieldPath(instancePath: string, params: Record<string, unknown>): string {
