@@ -16,12 +16,12 @@ import { webDist } from './web.js'
 const ssrEntry = fileURLToPath(new URL('../../../web/dist-ssr/entry-server.js', import.meta.url))
 
 /** What the web app's SSR entry (`web/src/entry-server.tsx`) takes and gives. */
-export interface PageRenderInput {
+interface PageRenderInput {
   url: string
   tokens: { accessToken: string; tokenType: 'Bearer'; expiresIn: number; user: PublicUser }
   fetch: typeof fetch
 }
-export interface RenderedPage {
+interface RenderedPage {
   html: string
   state: unknown
 }
