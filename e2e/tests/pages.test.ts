@@ -137,8 +137,23 @@ describe.skipIf(skip !== null)('server-rendered chat pages', () => {
 
   it('ends with the session: signing out clears the page cookie', async () => {
     const page = await owner.newPage()
+    // The app's code is held back until the menu has been clicked, so the click comes before the
+    // app has taken the page over: the menu is inert till then, and the click waits for it
+    // instead of being lost.
+    let release: () => void = () => undefined
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    await page.route('**/assets/app-*.js', async (route) => {
+      await held
+      await route.continue()
+    })
     await page.goto(conversationUrl)
-    await page.getByRole('button', { name: 'User menu' }).click()
+    const menu = page.getByRole('button', { name: 'User menu' })
+    expect(await menu.evaluate((button) => button.closest('[inert]') !== null)).toBe(true)
+    const clicked = menu.click()
+    release()
+    await clicked
     await page.getByRole('menuitem', { name: 'Sign out' }).click()
     await page.waitForURL('**/sign-in')
     expect((await owner.cookies()).map((cookie) => cookie.name)).not.toContain('wp_page')

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react'
 import { useLocation } from 'react-router'
 import { Button } from '@/components/ui/button'
 import { Sheet, SheetContent, SheetTitle } from '@/components/ui/sheet'
+import { useHydrated } from '@/lib/use-hydrated'
 import { ReplyStreamsProvider } from '../hooks/reply-streams-context'
 import { useLiveChatUpdates } from '../hooks/use-live-chat-updates'
 import { ConversationSidebar } from './conversation-sidebar'
@@ -40,9 +41,12 @@ function ConversationsDrawer({ activeId }: { activeId: string | undefined }) {
 function ChatLayout({ conversationId, focusMessageId }: ChatPageProps) {
   useLiveChatUpdates()
   const drawer = <ConversationsDrawer activeId={conversationId} />
+  // Controls on a server-rendered page are inert until the app has taken it over.
+  const hydrated = useHydrated()
   return (
     <div className="flex min-h-0 flex-1">
       <aside
+        inert={!hydrated}
         className="hidden w-64 shrink-0 flex-col border-r lg:flex xl:w-72"
         aria-label="Conversation list"
       >

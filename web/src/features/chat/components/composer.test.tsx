@@ -1,6 +1,9 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { describe, expect, it, vi } from 'vitest'
+import { act } from 'react'
+import { hydrateRoot } from 'react-dom/client'
+import { renderToString } from 'react-dom/server'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { ApiError } from '@/lib/api-client'
 import { Composer } from './composer'
 
@@ -24,6 +27,21 @@ describe('Composer', () => {
     render(<Composer onSend={vi.fn()} onStop={vi.fn()} streaming={false} />)
     await new Promise((resolve) => requestAnimationFrame(resolve))
     expect(screen.getByRole('textbox', { name: 'Message' })).not.toHaveFocus()
+  })
+
+  it('is inert on a server-rendered page until hydrated, and then takes the focus', async () => {
+    const composer = <Composer onSend={vi.fn()} onStop={vi.fn()} streaming={false} autoFocus />
+    const root = document.body.appendChild(document.createElement('div'))
+    onTestFinished(() => root.remove())
+    root.innerHTML = renderToString(composer)
+    const box = () => root.querySelector('textarea') as HTMLTextAreaElement
+    expect(box().closest('[inert]')).not.toBeNull()
+    const recoverable = vi.fn()
+    const hydrated = await act(async () => hydrateRoot(root, composer, { onRecoverableError: recoverable }))
+    expect(recoverable).not.toHaveBeenCalled()
+    expect(box().closest('[inert]')).toBeNull()
+    await waitFor(() => expect(box()).toHaveFocus())
+    act(() => hydrated.unmount())
   })
 
   it('keeps the text when the send is refused', async () => {

@@ -5,6 +5,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { ApiError } from '@/lib/api-client'
 import { errorMessage } from '@/lib/form'
+import { useHydrated } from '@/lib/use-hydrated'
 import { cn } from '@/lib/utils'
 
 export interface ComposerProps {
@@ -77,14 +78,17 @@ export function Composer({
   const [sending, setSending] = useState(false)
   const textareaRef = useRef<HTMLTextAreaElement>(null)
   const canSend = text.trim().length > 0 && !streaming && !sending && !blockedReason
+  // On a server-rendered page, text typed before the app has taken the page over would be lost:
+  // the composer is inert until then.
+  const hydrated = useHydrated()
 
   // Focused in the next frame, where the page is laid out anyway: focusing at mount forces a
   // layout of the whole page that the frame then repeats (30 ms and more when a chat opens).
   useEffect(() => {
-    if (!autoFocus) return
+    if (!autoFocus || !hydrated) return
     const frame = requestAnimationFrame(() => textareaRef.current?.focus())
     return () => cancelAnimationFrame(frame)
-  }, [autoFocus])
+  }, [autoFocus, hydrated])
 
   async function send(event?: FormEvent) {
     event?.preventDefault()
@@ -99,7 +103,7 @@ export function Composer({
   }
 
   return (
-    <div className="shrink-0 px-3 pb-3 md:px-6 md:pb-5">
+    <div inert={!hydrated} className="shrink-0 px-3 pb-3 md:px-6 md:pb-5">
       <form className="mx-auto w-full max-w-3xl" onSubmit={(event) => void send(event)}>
         {error ? <ComposerError error={error} onDismiss={onDismissError} /> : null}
         <div
