@@ -15,9 +15,18 @@ export async function registerWeb(app: FastifyInstance): Promise<boolean> {
     root: webDist,
     wildcard: false,
     index: false,
-    maxAge: '1h',
+    // The build writes brotli and gzip copies beside each file; the one the browser accepts is
+    // sent, else the file itself.
+    preCompressed: true,
+    // Cache-Control is set here alone: `send` would otherwise replace it with its own.
+    cacheControl: false,
     setHeaders: (res, filePath) => {
-      if (filePath.includes('/assets/')) res.setHeader('cache-control', 'public, max-age=31536000, immutable')
+      res.setHeader('vary', 'accept-encoding')
+      // Hashed file names: a changed file is a new name, so these never need checking again.
+      res.setHeader(
+        'cache-control',
+        filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=3600',
+      )
     },
   })
   return true
