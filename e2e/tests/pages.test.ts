@@ -79,11 +79,22 @@ describe.skipIf(skip !== null)('server-rendered chat pages', () => {
     expect(response.status()).toBe(200)
     expect(response.headers()['cache-control']).toBe('private, no-store')
     expect(response.headers().vary).toContain('cookie')
+    // Compressed as accepted (the request's client sends gzip, deflate and br, and decodes).
+    expect(response.headers()['content-encoding']).toBe('br')
+    expect(response.headers().vary).toContain('accept-encoding')
     const html = await response.text()
     expect(html).toContain('What does the server render? &lt;/script&gt;&lt;img')
     expect(html).not.toContain('</script><img')
     expect(html).toContain(REPLY)
     expect(html).toContain('id="webplus-page-state"')
+
+    for (const encoding of ['gzip', 'identity']) {
+      const other = await owner.request.get(conversationUrl, {
+        headers: { accept: 'text/html', 'accept-encoding': encoding },
+      })
+      expect(other.headers()['content-encoding']).toBe(encoding === 'identity' ? undefined : encoding)
+      expect(await other.text()).toContain(REPLY)
+    }
   })
 
   it('shows the conversation with scripts off, and hydrates it without errors when they are on', async () => {
