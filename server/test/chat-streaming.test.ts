@@ -226,6 +226,31 @@ describe.each(dbKinds)('chat generations over HTTP on %s', (kind) => {
     expectProblem(await w.app.inject({ url: '/api/v1/generations/01NOPE/events', headers: w.user.auth }), 404)
   })
 
+  it('keeps a reply with NUL characters (PostgreSQL cannot store one), streamed and stored without them', async () => {
+    w.fake.setMode('normal')
+    const before = w.fake.reply
+    w.fake.reply = 'Nothing\u0000 lost \u0000here'
+    try {
+      const conversation = await createConversation(w.app, w.user, { modelId: model })
+      const started = await send(w.app, w.user, conversation.id, { content: 'Send me a NUL' })
+      const events = await follow(w.app, w.user, started.generationId)
+      expect(events.at(-1)?.event).toBe('done')
+      const streamed = events
+        .filter((e) => e.event === 'snapshot' || e.event === 'delta')
+        .map((e) => String(e.data.text))
+        .join('')
+      expect(streamed).toBe('Nothing lost here')
+      const view = await open(w.app, w.user, conversation.id)
+      expect(view.messages.items.at(-1)).toMatchObject({
+        id: started.assistantMessageId,
+        state: 'complete',
+        content: 'Nothing lost here',
+      })
+    } finally {
+      w.fake.reply = before
+    }
+  })
+
   it('deletes a branch whose reply is streaming: the job is stopped first', async () => {
     w.fake.setMode('slow')
     const conversation = await createConversation(w.app, w.user, { modelId: model })

@@ -64,6 +64,26 @@ describe.each(dbKinds)('HTTP on %s', (kind) => {
     await alive()
   })
 
+  it('refuses text with a NUL character with a 400 problem (PostgreSQL cannot store one), and takes its escape as text', async () => {
+    const user = await signUp(t.app)
+    const create = (payload: unknown) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/conversations',
+        headers: user.auth,
+        payload: payload as object,
+      })
+    for (const payload of [{ title: 'a\u0000b' }, { title: 'ok', tags: ['x\u0000'] }, { 'k\u0000': 1 }]) {
+      const body = expectProblem(await create(payload), 400)
+      expect(body.detail).toBe('Text in the request cannot contain the NUL character (U+0000)')
+    }
+    // The six characters of the escape, written out in a chat about C strings, are plain text.
+    const escaped = await create({ title: 'Ends with \\u0000' })
+    expect(escaped.statusCode).toBe(201)
+    expect(escaped.json().title).toBe('Ends with \\u0000')
+    await alive()
+  })
+
   it('refuses malformed bodies with clear 4xx problems and stays up', async () => {
     const json = { 'content-type': 'application/json' }
     const cases: Array<[InjectOptions, number]> = [

@@ -19,6 +19,7 @@ const MAX_TITLE = 80
 export function cleanTitle(text: string): string | null {
   const line =
     text
+      .replaceAll('\u0000', '')
       .replace(/<think>[\s\S]*?<\/think>/g, '')
       .split('\n')
       .map((l) => l.trim())

@@ -212,7 +212,11 @@ export class GenerationRunner {
     const ids = { generationId: spec.id, conversationId: spec.conversationId, messageId: spec.messageId }
     void publish({ type: 'generation.started', ...ids })
 
-    const onDelta = (text: string) => {
+    const onDelta = (raw: string) => {
+      // A NUL character is never meaningful text, and PostgreSQL cannot store one (the whole
+      // reply would fail to save): it is left out of the reply, streamed and stored alike.
+      const text = raw.includes('\u0000') ? raw.replaceAll('\u0000', '') : raw
+      if (!text) return
       const event = generation.append(text)
       // Deltas are the one high-rate event: built only when a connection may receive them.
       if (bus.reaches(spec.userId)) void publish({ type: 'generation.delta', ...ids, seq: event.seq, text })
