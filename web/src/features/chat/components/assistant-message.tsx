@@ -3,6 +3,7 @@
 import { RefreshCw, Scissors } from 'lucide-react'
 import { CopyButton } from '@/components/copy-button'
 import { Button } from '@/components/ui/button'
+import { useHydrated } from '@/lib/use-hydrated'
 import { cn } from '@/lib/utils'
 import { useLiveReply, useReplyStreams } from '../hooks/reply-streams-context'
 import { useThreadActions } from '../hooks/thread-actions'
@@ -48,6 +49,8 @@ export function AssistantMessage({ message }: { message: Message }) {
   const live = useLiveReply(message)
   const streams = useReplyStreams()
   const { regenerate, busy } = useThreadActions()
+  // On a server-rendered page the actions do nothing until the app has taken it over.
+  const hydrated = useHydrated()
   const streaming = live.state === 'streaming'
   return (
     <div
@@ -74,7 +77,7 @@ export function AssistantMessage({ message }: { message: Message }) {
         }
       />
       {streaming ? null : (
-        <div className="-ml-1.5 flex items-center gap-0.5 text-muted-foreground">
+        <div inert={!hydrated} className="-ml-1.5 flex items-center gap-0.5 text-muted-foreground">
           <SiblingNav message={message} />
           <div className="flex items-center gap-0.5 opacity-0 transition-opacity focus-within:opacity-100 group-hover/message:opacity-100 [@media(hover:none)]:opacity-100 group-data-[last]/row:opacity-100">
             <CopyButton value={live.text} label="Copy reply" variant="ghost" iconOnly />

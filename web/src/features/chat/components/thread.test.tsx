@@ -76,6 +76,10 @@ describe('Thread on a server-rendered page', () => {
     const root = document.createElement('div')
     document.body.append(root)
     root.innerHTML = renderToString(page(messages))
+    // Until the app has taken the page over, the messages' actions are inert (a click would be lost).
+    const actions = () => [...root.querySelectorAll<HTMLElement>('button[aria-label="Copy reply"]')]
+    expect(actions().length).toBeGreaterThan(0)
+    expect(actions().every((button) => button.closest('[inert]'))).toBe(true)
     // A test DOM has no layout: give every element the size of a small screen.
     vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(800)
     vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600)
@@ -88,6 +92,8 @@ describe('Thread on a server-rendered page', () => {
     expect(live.length).toBeGreaterThan(0)
     expect(live.every((row) => row.classList.contains('absolute'))).toBe(true)
     expect(thread(root)?.className).not.toContain('flex-col-reverse')
+    expect(actions().length).toBeGreaterThan(0)
+    expect(actions().some((button) => button.closest('[inert]'))).toBe(false)
     // The newest message is among the rows the list shows first.
     expect(live.some((row) => row.textContent?.includes(messages[29]?.content ?? '-'))).toBe(true)
   })

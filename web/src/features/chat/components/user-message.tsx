@@ -5,6 +5,7 @@ import { useState } from 'react'
 import { CopyButton } from '@/components/copy-button'
 import { Button } from '@/components/ui/button'
 import { Textarea } from '@/components/ui/textarea'
+import { useHydrated } from '@/lib/use-hydrated'
 import { useThreadActions } from '../hooks/thread-actions'
 import type { Message } from '../types'
 import { DeleteBranchButton } from './delete-branch-button'
@@ -63,6 +64,8 @@ function EditForm({ message, onDone }: { message: Message; onDone: () => void })
 export function UserMessage({ message }: { message: Message }) {
   const { busy } = useThreadActions()
   const [editing, setEditing] = useState(false)
+  // On a server-rendered page the actions do nothing until the app has taken it over.
+  const hydrated = useHydrated()
   if (editing) return <EditForm message={message} onDone={() => setEditing(false)} />
   return (
     <div
@@ -73,7 +76,7 @@ export function UserMessage({ message }: { message: Message }) {
       <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-muted px-4 py-2.5 leading-relaxed">
         {message.content}
       </div>
-      <div className="flex items-center gap-0.5 text-muted-foreground">
+      <div inert={!hydrated} className="flex items-center gap-0.5 text-muted-foreground">
         <div className="flex items-center gap-0.5 opacity-0 transition-opacity focus-within:opacity-100 group-hover/message:opacity-100 [@media(hover:none)]:opacity-100">
           <CopyButton value={message.content} label="Copy message" variant="ghost" iconOnly />
           <Button
