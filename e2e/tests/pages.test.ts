@@ -146,6 +146,34 @@ describe.skipIf(skip !== null)('server-rendered chat pages', () => {
     expect(shell).not.toContain('What does the server render?')
   })
 
+  it('applies the theme from the page itself, before any file has loaded, under its CSP', async () => {
+    const state = await owner.storageState()
+    const dark = await browser.newContext({ colorScheme: 'dark', storageState: state })
+    const blocked: string[] = []
+    const themeOf = async (savedTheme: string | null) => {
+      const page = await dark.newPage()
+      page.on('console', (message) => {
+        if (message.text().includes('Content Security Policy')) blocked.push(message.text())
+      })
+      if (savedTheme)
+        await page.addInitScript((theme) => localStorage.setItem('webplus-theme', theme), savedTheme)
+      // No style sheet, no script: what the page shows before them is the HTML's doing alone.
+      await page.route('**/assets/**', (route) => route.abort())
+      await page.goto(conversationUrl, { waitUntil: 'domcontentloaded' })
+      await page.getByTestId('assistant-message').first().waitFor()
+      const theme = await page.evaluate(() => ({
+        dark: document.documentElement.classList.contains('dark'),
+        scheme: document.documentElement.style.colorScheme,
+      }))
+      await page.close()
+      return theme
+    }
+    expect(await themeOf(null)).toEqual({ dark: true, scheme: 'dark' })
+    expect(await themeOf('light')).toEqual({ dark: false, scheme: 'light' })
+    await dark.close()
+    expect(blocked).toEqual([])
+  })
+
   it('ends with the session: signing out clears the page cookie', async () => {
     const page = await owner.newPage()
     // The app's code is held back until the menu has been clicked, so the click comes before the

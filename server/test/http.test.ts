@@ -1,7 +1,10 @@
 // The HTTP surface: problem+json for every client error, no internals in 5xx, security headers,
 // CORS, health/readiness/metrics/docs, request ids and rate limits (with and without a proxy).
+import fs from 'node:fs'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inlineScriptSources } from '../src/http/security.js'
+import { webDist } from '../src/http/web.js'
 import {
   dbKinds,
   expectProblem,
@@ -19,6 +22,10 @@ const loginAs = (email: string, extra: Partial<InjectOptions> = {}): InjectOptio
   payload: { email, password: 'not the password' },
   ...extra,
 })
+
+const builtIndex = fs.existsSync(`${webDist}/index.html`)
+  ? fs.readFileSync(`${webDist}/index.html`, 'utf8')
+  : ''
 
 function directives(csp: string): Map<string, string[]> {
   return new Map(
@@ -145,7 +152,8 @@ describe.each(dbKinds)('HTTP on %s', (kind) => {
     for (const url of ['/api/v1/auth/status', '/api/v1/me', '/healthz']) {
       const { headers } = await t.app.inject({ url })
       const csp = directives(String(headers['content-security-policy']))
-      expect(csp.get('script-src')).toEqual(["'self'"])
+      // The app's own inline script (the theme, in the built index.html) by its hash, nothing else.
+      expect(csp.get('script-src')).toEqual(["'self'", ...inlineScriptSources(builtIndex)])
       expect(csp.get('default-src')).toEqual(["'self'"])
       expect(csp.get('frame-ancestors')).toEqual(["'none'"])
       expect(csp.get('object-src')).toEqual(["'none'"])
@@ -159,6 +167,17 @@ describe.each(dbKinds)('HTTP on %s', (kind) => {
     const docsScripts = directives(String(docs.headers['content-security-policy'])).get('script-src') ?? []
     expect(docsScripts).toContain("'self'")
     expect(docsScripts).not.toContain("'unsafe-inline'")
+  })
+
+  it('allows inline scripts by the hashes of their exact text only', () => {
+    // Hashes from `printf 'alert(1)' | openssl dgst -sha256 -binary | base64` (and the same for the other).
+    const html =
+      '<script>alert(1)</script><script src="/a.js"></script><script type="module">m()</script><script>\n  x()\n</script>'
+    expect(inlineScriptSources(html)).toEqual([
+      "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='",
+      "'sha256-U+xbgVKp3q7OBI9O/odm2n7BIVYA/A2BRaUzCPzBKmY='",
+    ])
+    expect(inlineScriptSources('<p>no scripts</p>')).toEqual([])
   })
 
   it('sends no CORS headers to a foreign origin by default', async () => {

@@ -14,10 +14,21 @@ export interface AccessClaims {
 }
 
 export class AccessTokens {
+  /** Imported once: given the raw bytes, jose would import them again on every sign and verify. */
+  private readonly key: Promise<CryptoKey>
+
   constructor(
-    private readonly key: Uint8Array,
+    secret: Uint8Array,
     readonly ttlSeconds: number,
-  ) {}
+  ) {
+    this.key = crypto.subtle.importKey(
+      'raw',
+      new Uint8Array(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    )
+  }
 
   sign(claims: AccessClaims): Promise<string> {
     return this.signTyped(claims, 'access', AUDIENCE, `${this.ttlSeconds}s`)
@@ -28,7 +39,7 @@ export class AccessTokens {
     return this.signTyped(claims, 'page', PAGE_AUDIENCE, Math.floor(expiresAt.getTime() / 1000))
   }
 
-  private signTyped(claims: AccessClaims, typ: string, audience: string, expires: string | number) {
+  private async signTyped(claims: AccessClaims, typ: string, audience: string, expires: string | number) {
     return new SignJWT({ sid: claims.sessionId, typ })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.userId)
@@ -36,7 +47,7 @@ export class AccessTokens {
       .setAudience(audience)
       .setIssuedAt()
       .setExpirationTime(expires)
-      .sign(this.key)
+      .sign(await this.key)
   }
 
   /** Returns the claims, or null for any token that is not a valid, current access token. */
@@ -51,7 +62,7 @@ export class AccessTokens {
 
   private async verifyTyped(token: string, typ: string, audience: string): Promise<AccessClaims | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.key, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience,

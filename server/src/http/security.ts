@@ -1,38 +1,64 @@
-// Security headers (CSP without inline scripts, nosniff, no framing, no referrer leaks) and
-// CORS, which stays closed unless origins are configured. The headers are the same on every
-// response, so helmet runs once at start-up rather than on each request.
+// Security headers (CSP without inline scripts but the web app's own, allowed by their hashes;
+// nosniff, no framing, no referrer leaks) and CORS, which stays closed unless origins are
+// configured. The headers are the same on every response, so helmet runs once at start-up
+// rather than on each request.
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import cors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
 import helmet from 'helmet'
+import { webDist } from './web.js'
 
-const policy = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      // https: so that a remote image in a chat reply loads once the reader clicks for it (the
-      // renderer never loads one by itself); plain http and other schemes stay blocked.
-      imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
-      fontSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      workerSrc: ["'self'", 'blob:'],
+/**
+ * CSP sources for the inline scripts of the built app's index.html (the theme, applied before
+ * the first paint): each allowed by the SHA-256 of its text, so no other inline script runs.
+ */
+export function inlineScriptSources(html: string): string[] {
+  return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+    ([, code]) =>
+      `'sha256-${createHash('sha256')
+        .update(code ?? '')
+        .digest('base64')}'`,
+  )
+}
+
+function builtIndexHtml(): string {
+  try {
+    return fs.readFileSync(`${webDist}/index.html`, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+const policy = (inlineScripts: string[]) =>
+  helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", ...inlineScripts],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        // https: so that a remote image in a chat reply loads once the reader clicks for it (the
+        // renderer never loads one by itself); plain http and other schemes stay blocked.
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        workerSrc: ["'self'", 'blob:'],
+      },
     },
-  },
-  frameguard: { action: 'deny' },
-  referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-  crossOriginEmbedderPolicy: false,
-  strictTransportSecurity: false,
-})
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: false,
+  })
 
 /** The headers helmet sets, collected from one run against a response that only records them. */
-function securityHeaders(): Record<string, string> {
+function securityHeaders(inlineScripts: string[]): Record<string, string> {
   const headers: Record<string, string> = {}
   const recorder = {
     setHeader: (name: string, value: string | number | readonly string[]) => {
@@ -42,12 +68,12 @@ function securityHeaders(): Record<string, string> {
       delete headers[name.toLowerCase()]
     },
   }
-  policy({} as never, recorder as unknown as ServerResponse, () => undefined)
+  policy(inlineScripts)({} as never, recorder as unknown as ServerResponse, () => undefined)
   return headers
 }
 
 export async function registerSecurity(app: FastifyInstance, allowedOrigins: string[]): Promise<void> {
-  const headers = securityHeaders()
+  const headers = securityHeaders(inlineScriptSources(builtIndexHtml()))
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers)
     done()

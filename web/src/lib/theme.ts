@@ -1,5 +1,5 @@
 // Light / dark theme: the choice is kept in localStorage and applied as a class on <html>;
-// "system" follows the operating system. public/theme-init.js applies it before first paint.
+// "system" follows the operating system. A script in index.html applies it before first paint.
 import { useSyncExternalStore } from 'react'
 
 export type ThemePreference = 'light' | 'dark' | 'system'
