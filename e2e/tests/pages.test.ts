@@ -146,7 +146,7 @@ describe.skipIf(skip !== null)('server-rendered chat pages', () => {
     expect(shell).not.toContain('What does the server render?')
   })
 
-  it('applies the theme from the page itself, before any file has loaded, under its CSP', async () => {
+  it('is styled and themed by the page itself, before any file has loaded, under its CSP', async () => {
     const state = await owner.storageState()
     const dark = await browser.newContext({ colorScheme: 'dark', storageState: state })
     const blocked: string[] = []
@@ -164,12 +164,15 @@ describe.skipIf(skip !== null)('server-rendered chat pages', () => {
       const theme = await page.evaluate(() => ({
         dark: document.documentElement.classList.contains('dark'),
         scheme: document.documentElement.style.colorScheme,
+        // The app's styles are in the page: the thread scrolls (a class of the style sheet).
+        threadOverflow: getComputedStyle(document.querySelector('[data-testid="thread"]') as Element)
+          .overflowY,
       }))
       await page.close()
       return theme
     }
-    expect(await themeOf(null)).toEqual({ dark: true, scheme: 'dark' })
-    expect(await themeOf('light')).toEqual({ dark: false, scheme: 'light' })
+    expect(await themeOf(null)).toEqual({ dark: true, scheme: 'dark', threadOverflow: 'auto' })
+    expect(await themeOf('light')).toEqual({ dark: false, scheme: 'light', threadOverflow: 'auto' })
     await dark.close()
     expect(blocked).toEqual([])
   })

@@ -32,6 +32,21 @@ interface PageRenderer {
 }
 
 const ROOT = '<div id="root"></div>'
+const STYLESHEET = /<link rel="stylesheet"[^>]*? href="(\/assets\/[^"]+\.css)"[^>]*>/g
+
+/**
+ * The head of a rendered page: the app's style sheets inline, so that the first paint waits for
+ * the page alone and not for a second request (which the server would answer only after the
+ * page). Their ~50 KB cost a rendered page about 9 KB more once compressed. A sheet that could
+ * not be moved as is (relative `url()`s, or text that would end the element) stays a link.
+ */
+export function inlineStyles(head: string, readAsset: (path: string) => string | null): string {
+  return head.replace(STYLESHEET, (link, href: string) => {
+    const css = readAsset(href)
+    if (css === null || /<\/style|url\(\s*['"]?(?!data:|https?:|\/)/i.test(css)) return link
+    return `<style>${css}</style>`
+  })
+}
 /** Where web/src/app/page-state.ts looks for the page's state. */
 const PAGE_STATE_ID = 'webplus-page-state'
 
@@ -102,6 +117,13 @@ export async function registerPages(app: FastifyInstance): Promise<void> {
   const fetchInProcess = inProcessFetch(app)
 
   const [head = '', tail = ''] = template.split(ROOT)
+  const renderedHead = inlineStyles(head, (href) => {
+    try {
+      return fs.readFileSync(`${webDist}${href}`, 'utf8')
+    } catch {
+      return null
+    }
+  })
 
   /** The root element with the page rendered in it and its state, or null when not rendered. */
   async function renderRoot(request: FastifyRequest, session: PageSession): Promise<string | null> {
@@ -137,7 +159,7 @@ export async function registerPages(app: FastifyInstance): Promise<void> {
     reply.header('cache-control', 'private, no-store')
     const body = pageBody(request, reply)
     reply.send(body)
-    body.write(head)
+    body.write(renderedHead)
     body.end(((await renderRoot(request, session)) ?? ROOT) + tail)
     return reply
   }
