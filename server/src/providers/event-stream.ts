@@ -54,6 +54,86 @@ function detailOf(text: string): string {
   return text.trim().slice(0, 500)
 }
 
+/** The events of a streamed reply, read as they arrive. */
+export interface EventBatches {
+  /**
+   * The events that have arrived since the last call (waiting for at least one), or null at the
+   * end of the reply: a consumer that falls behind gets several at once and can handle them as
+   * one. Rejects with the socket's error, or when the reply is cut off.
+   */
+  next(): Promise<EventSourceMessage[] | null>
+  /** Ends the request if the reply is not complete (a consumer that stops early). */
+  close(): void
+}
+
+/**
+ * The socket's data goes straight into the SSE parser, and a waiting consumer is woken with what
+ * it produced: one promise per read, where a stream's async iterator costs several (this is the
+ * hot path of every streamed reply). While nobody waits, the socket is paused, so a slow consumer
+ * holds the upstream back instead of buffering its reply.
+ */
+function eventBatches(res: IncomingMessage): EventBatches {
+  let events: EventSourceMessage[] = []
+  let ended = false
+  let failure: unknown = null
+  let waiter: {
+    resolve: (batch: EventSourceMessage[] | null) => void
+    reject: (error: unknown) => void
+  } | null = null
+  const parser = createParser({ onEvent: (event) => events.push(event) })
+
+  /** Hands the waiting consumer what there is, if there is anything (events, the end or an error). */
+  const settle = () => {
+    const current = waiter
+    if (!current) return
+    if (events.length > 0) {
+      waiter = null
+      const batch = events
+      events = []
+      current.resolve(batch)
+    } else if (failure !== null) {
+      waiter = null
+      current.reject(failure)
+    } else if (ended) {
+      waiter = null
+      current.resolve(null)
+    }
+  }
+
+  res.setEncoding('utf8')
+  res.on('data', (chunk: string) => {
+    parser.feed(chunk)
+    if (waiter) settle()
+    else if (events.length > 0) res.pause()
+  })
+  res.once('end', () => {
+    ended = true
+    settle()
+  })
+  res.on('error', (error) => {
+    failure ??= error
+    settle()
+  })
+  res.once('close', () => {
+    // Closed before its end without an error of its own: a dropped connection all the same.
+    if (!ended) failure ??= Object.assign(new Error('aborted'), { code: 'ECONNRESET' })
+    settle()
+  })
+
+  return {
+    next() {
+      return new Promise((resolve, reject) => {
+        waiter = { resolve, reject }
+        settle()
+        if (res.isPaused() && !ended) res.resume()
+      })
+    },
+    close() {
+      if (!ended) res.destroy()
+    },
+  }
+}
+
 export class EventStreamClient {
   private readonly agent: http.Agent
   private readonly request: typeof http.request
@@ -66,16 +146,14 @@ export class EventStreamClient {
   }
 
   /**
-   * POSTs JSON and yields the events of the SSE reply, as one batch per read from the socket: a
-   * consumer that falls behind gets several at once and can handle them as one. Throws a ProviderError for an HTTP error
-   * status or a reply that is not an event stream; socket errors and the caller's abort are
-   * thrown as they come (map them with `fromThrown`). Leaving the loop early ends the request.
+   * POSTs JSON and answers with the events of the SSE reply. Throws a ProviderError for an HTTP
+   * error status or a reply that is not an event stream; socket errors and the caller's abort
+   * come out of `next()` as they are (map them with `fromThrown`).
    */
-  async *post(call: EventStreamRequest): AsyncGenerator<EventSourceMessage[]> {
+  async post(call: EventStreamRequest): Promise<EventBatches> {
     const res = await this.open(call)
-    let complete = false
+    const type = res.headers['content-type'] ?? ''
     try {
-      const type = res.headers['content-type'] ?? ''
       if (res.statusCode === undefined || res.statusCode < 200 || res.statusCode >= 300) {
         const detail = detailOf(await readText(res))
         throw fromHttpStatus(this.ctx, res.statusCode ?? 0, detail, retryAfterMs(headerGetter(res.headers)))
@@ -86,21 +164,11 @@ export class EventStreamClient {
           `${this.ctx.baseUrl} answered with ${type.split(';')[0]} instead of ${this.ctx.label}'s JSON: is the base URL right?`,
         )
       }
-      let events: EventSourceMessage[] = []
-      const parser = createParser({ onEvent: (event) => events.push(event) })
-      res.setEncoding('utf8')
-      for await (const chunk of res) {
-        parser.feed(chunk as string)
-        if (events.length === 0) continue
-        const batch = events
-        events = []
-        yield batch
-      }
-      complete = true
-    } finally {
-      // A consumer that stops early, or an error: the socket cannot be reused mid-reply.
-      if (!complete) res.destroy()
+    } catch (error) {
+      res.destroy()
+      throw error
     }
+    return eventBatches(res)
   }
 
   private open(call: EventStreamRequest): Promise<IncomingMessage> {

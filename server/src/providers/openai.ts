@@ -17,7 +17,7 @@ import {
   guardedFetch,
   probeHealth,
 } from './errors.js'
-import { EventStreamClient } from './event-stream.js'
+import { type EventBatches, EventStreamClient } from './event-stream.js'
 import {
   type AdapterOptions,
   type ChatEvent,
@@ -181,16 +181,17 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   async *chat(req: ChatRequest, signal: AbortSignal): AsyncIterable<ChatEvent> {
     const state: StreamState = { done: false }
+    let events: EventBatches | null = null
     try {
       // Streamed over our own HTTP client (see event-stream.ts), parsed as the SDK would.
-      const events = this.events.post({
+      events = await this.events.post({
         path: '/chat/completions',
         headers: this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {},
         body: this.chatParams(req),
         signal,
         timeoutMs: this.streamStartTimeoutMs,
       })
-      for await (const batch of events) {
+      for (let batch = await events.next(); batch; batch = await events.next()) {
         // The deltas of one batch go out as one: under load, fewer and larger writes downstream.
         let text = ''
         let failure: unknown = null
@@ -208,6 +209,9 @@ export class OpenAIAdapter implements ProviderAdapter {
     } catch (err) {
       yield signal.aborted ? { type: 'done', finishReason: 'aborted' } : errorEvent(this.toError(err, signal))
       return
+    } finally {
+      // A consumer that stops early, or an error: the socket cannot be reused mid-reply.
+      events?.close()
     }
     // The client ends quietly on abort and on a stream that stops early.
     if (signal.aborted) {

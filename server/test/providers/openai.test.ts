@@ -1,3 +1,6 @@
+import { once } from 'node:events'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   createAdapter,
@@ -91,6 +94,55 @@ describe('chat', () => {
       top_p: 0.9,
       max_completion_tokens: 50,
     })
+  })
+
+  it('holds the upstream back while the consumer is not reading, and loses nothing', async () => {
+    // A server that writes a long reply as fast as its socket takes it, and notes when it stalls.
+    const piece = 'x'.repeat(8192)
+    const pieces = 2500 // 20 MB
+    let written = 0
+    let stalledAt = -1
+    const server = http.createServer(async (req, res) => {
+      req.resume()
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      const chunk = (content: string, finish: string | null) =>
+        `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`
+      for (let i = 0; i < pieces; i++) {
+        const frame = chunk(piece, null)
+        written += frame.length
+        if (!res.write(frame)) {
+          const drained = await Promise.race([
+            once(res, 'drain').then(() => true),
+            new Promise<false>((resolve) => setTimeout(() => resolve(false), 300)),
+          ])
+          if (!drained) {
+            stalledAt = written
+            await once(res, 'drain')
+          }
+        }
+      }
+      res.end(`${chunk('', 'stop')}data: [DONE]\n\n`)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    try {
+      const adapter = createAdapter({ kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}` })
+      const stream = adapter.chat(hello, never())[Symbol.asyncIterator]()
+      let received = ((await stream.next()).value as { text: string }).text.length
+      // Not reading: the server's writes stop once the socket's buffers are full.
+      await expect.poll(() => stalledAt, { timeout: 10_000 }).toBeGreaterThan(0)
+      expect(stalledAt).toBeLessThan(pieces * piece.length)
+      let last: unknown
+      for (let next = await stream.next(); !next.done; next = await stream.next()) {
+        if (next.value.type === 'delta') received += next.value.text.length
+        last = next.value
+      }
+      expect(received).toBe(pieces * piece.length)
+      expect(last).toEqual({ type: 'done', finishReason: 'stop' })
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 
   it('sends max_tokens, not max_completion_tokens, to OpenAI-compatible servers', async () => {
