@@ -69,11 +69,16 @@ export interface EventBatches {
 /**
  * The socket's data goes straight into the SSE parser, and a waiting consumer is woken with what
  * it produced: one promise per read, where a stream's async iterator costs several (this is the
- * hot path of every streamed reply). While nobody waits, the socket is paused, so a slow consumer
+ * hot path of every streamed reply). Past 64 KB unread, the socket is paused, so a slow consumer
  * holds the upstream back instead of buffering its reply.
  */
+/** What a consumer that is busy elsewhere may leave unread before the socket is paused. */
+const HIGH_WATER_MARK = 64 * 1024
+
 function eventBatches(res: IncomingMessage): EventBatches {
   let events: EventSourceMessage[] = []
+  /** Characters read since the consumer last took the events. */
+  let pending = 0
   let ended = false
   let failure: unknown = null
   let waiter: {
@@ -90,6 +95,7 @@ function eventBatches(res: IncomingMessage): EventBatches {
       waiter = null
       const batch = events
       events = []
+      pending = 0
       current.resolve(batch)
     } else if (failure !== null) {
       waiter = null
@@ -103,8 +109,9 @@ function eventBatches(res: IncomingMessage): EventBatches {
   res.setEncoding('utf8')
   res.on('data', (chunk: string) => {
     parser.feed(chunk)
+    pending += chunk.length
     if (waiter) settle()
-    else if (events.length > 0) res.pause()
+    else if (pending > HIGH_WATER_MARK) res.pause()
   })
   res.once('end', () => {
     ended = true
