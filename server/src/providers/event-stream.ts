@@ -66,15 +66,15 @@ export interface EventBatches {
   close(): void
 }
 
+/** What a consumer that is busy elsewhere may leave unread before the socket is paused. */
+const HIGH_WATER_MARK = 64 * 1024
+
 /**
  * The socket's data goes straight into the SSE parser, and a waiting consumer is woken with what
  * it produced: one promise per read, where a stream's async iterator costs several (this is the
  * hot path of every streamed reply). Past 64 KB unread, the socket is paused, so a slow consumer
  * holds the upstream back instead of buffering its reply.
  */
-/** What a consumer that is busy elsewhere may leave unread before the socket is paused. */
-const HIGH_WATER_MARK = 64 * 1024
-
 function eventBatches(res: IncomingMessage): EventBatches {
   let events: EventSourceMessage[] = []
   /** Characters read since the consumer last took the events. */
