@@ -1,10 +1,9 @@
 // The HTTP surface: problem+json for every client error, no internals in 5xx, security headers,
 // CORS, health/readiness/metrics/docs, request ids and rate limits (with and without a proxy).
-import fs from 'node:fs'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inlineScriptSources } from '../src/http/security.js'
-import { webDist } from '../src/http/web.js'
+import { builtFile } from '../src/http/web.js'
 import {
   dbKinds,
   expectProblem,
@@ -23,9 +22,7 @@ const loginAs = (email: string, extra: Partial<InjectOptions> = {}): InjectOptio
   ...extra,
 })
 
-const builtIndex = fs.existsSync(`${webDist}/index.html`)
-  ? fs.readFileSync(`${webDist}/index.html`, 'utf8')
-  : ''
+const builtIndex = builtFile('/index.html') ?? ''
 
 function directives(csp: string): Map<string, string[]> {
   return new Map(

@@ -13,7 +13,7 @@ import negotiate from '@fastify/accept-negotiator'
 import type { FastifyInstance, FastifyReply, FastifyRequest, InjectOptions } from 'fastify'
 import { PAGE_COOKIE } from '../auth/routes.js'
 import type { PublicUser } from '../auth/service.js'
-import { webDist } from './web.js'
+import { builtFile, webDist } from './web.js'
 
 const ssrEntry = fileURLToPath(new URL('../../../web/dist-ssr/entry-server.js', import.meta.url))
 
@@ -117,13 +117,7 @@ export async function registerPages(app: FastifyInstance): Promise<void> {
   const fetchInProcess = inProcessFetch(app)
 
   const [head = '', tail = ''] = template.split(ROOT)
-  const renderedHead = inlineStyles(head, (href) => {
-    try {
-      return fs.readFileSync(`${webDist}${href}`, 'utf8')
-    } catch {
-      return null
-    }
-  })
+  const renderedHead = inlineStyles(head, builtFile)
 
   /** The root element with the page rendered in it and its state, or null when not rendered. */
   async function renderRoot(request: FastifyRequest, session: PageSession): Promise<string | null> {

@@ -3,12 +3,11 @@
 // configured. The headers are the same on every response, so helmet runs once at start-up
 // rather than on each request.
 import { createHash } from 'node:crypto'
-import fs from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import cors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
 import helmet from 'helmet'
-import { webDist } from './web.js'
+import { builtFile } from './web.js'
 
 /**
  * CSP sources for the inline scripts of the built app's index.html (the theme, applied before
@@ -21,14 +20,6 @@ export function inlineScriptSources(html: string): string[] {
         .update(code ?? '')
         .digest('base64')}'`,
   )
-}
-
-function builtIndexHtml(): string {
-  try {
-    return fs.readFileSync(`${webDist}/index.html`, 'utf8')
-  } catch {
-    return ''
-  }
 }
 
 const policy = (inlineScripts: string[]) =>
@@ -73,7 +64,7 @@ function securityHeaders(inlineScripts: string[]): Record<string, string> {
 }
 
 export async function registerSecurity(app: FastifyInstance, allowedOrigins: string[]): Promise<void> {
-  const headers = securityHeaders(inlineScriptSources(builtIndexHtml()))
+  const headers = securityHeaders(inlineScriptSources(builtFile('/index.html') ?? ''))
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers)
     done()

@@ -6,6 +6,15 @@ import type { FastifyInstance } from 'fastify'
 
 export const webDist = fileURLToPath(new URL('../../../web/dist', import.meta.url))
 
+/** A file of the built web app (`/index.html`, `/assets/…`) as text, or null when it is not there. */
+export function builtFile(path: string): string | null {
+  try {
+    return fs.readFileSync(`${webDist}${path}`, 'utf8')
+  } catch {
+    return null
+  }
+}
+
 export async function registerWeb(app: FastifyInstance): Promise<boolean> {
   if (!fs.existsSync(`${webDist}/index.html`)) {
     app.log.warn({ webDist }, 'web app not built; run `npm run build` to serve it')
